@@ -1,0 +1,121 @@
+/**
+ * Matching a statement's flat argument list against a table: positional values in order, `key
+ * value` options, flag words grouped by meaning (an activation, a pooling mode), and unit words
+ * that only read well (`20 filters`).
+ */
+import type { Arg, Ident, Span } from "../../grammar/ast.js";
+import { msg } from "../messages.js";
+import { suggest } from "../suggest.js";
+import type { ArgContext, ValueType } from "./values.js";
+import { argText } from "./values.js";
+
+export interface PositionalSpec {
+  readonly key: string;
+  readonly type: ValueType<unknown>;
+  readonly required: boolean;
+  /** Words allowed right after this value, e.g. `filters` in `conv 20 filters`. */
+  readonly units?: readonly string[];
+  /** How to name it in messages and usage lines. */
+  readonly label: string;
+}
+
+export interface ArgsSpec {
+  readonly positional: readonly PositionalSpec[];
+  readonly options: Readonly<Record<string, ValueType<unknown>>>;
+  /** Groups of mutually exclusive words; `required` groups must appear. */
+  readonly flags: Readonly<Record<string, { readonly words: readonly string[]; readonly required: boolean }>>;
+  /** Collects every remaining bare name, e.g. the operands of `add a, b`. */
+  readonly rest?: { readonly key: string; readonly label: string };
+  /** A complete example, used in hints. */
+  readonly example: string;
+}
+
+export interface Matched {
+  readonly span: Span;
+  readonly value: unknown;
+}
+
+/** Matched arguments by key (positional key, option name, flag group or rest key). */
+export type MatchedArgs = ReadonlyMap<string, Matched>;
+
+/** One-line usage, e.g. `conv FILTERS [filters] KERNEL [stride …] [padding …]`. */
+export function usage(head: string, spec: ArgsSpec): string {
+  const parts = [head];
+  for (const p of spec.positional) parts.push(p.required ? p.label : `[${p.label}]`);
+  if (spec.rest) parts.push(`${spec.rest.label}…`);
+  for (const [g, f] of Object.entries(spec.flags)) parts.push(f.required ? `(${f.words.join("|")})` : `[${g}]`);
+  for (const [k, t] of Object.entries(spec.options)) parts.push(`[${k} ${t.describe.startsWith("one of") ? t.describe.slice(7).replace(/`/g, "").replace(/, /g, "|") : k.toUpperCase()}]`);
+  return parts.join(" ");
+}
+
+/** Match `args` against `spec`, reporting every problem through `ctx`. */
+export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx: ArgContext, stmtSpan: Span): Map<string, Matched> {
+  const out = new Map<string, Matched>();
+  const flagOf = new Map<string, string>();
+  for (const [g, f] of Object.entries(spec.flags)) for (const w of f.words) flagOf.set(w, g);
+  const units = new Set(spec.positional.flatMap((p) => p.units ?? []));
+  let pos = 0;
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i]!;
+    if (a.kind === "name") {
+      const option = spec.options[a.name];
+      if (option) {
+        const prev = out.get(a.name);
+        if (prev) ctx.report(msg.duplicateOption(a.span, head.name, a.name, prev.span));
+        const t = option.take(args, i + 1, `\`${a.name}\``, a.span, ctx);
+        if (t.value !== undefined && !prev) out.set(a.name, { span: spanThrough(a.span, args[t.next - 1]?.span ?? a.span), value: t.value });
+        i = Math.max(t.next, i + 1);
+        continue;
+      }
+      const group = flagOf.get(a.name);
+      if (group) {
+        const prev = out.get(group);
+        if (prev) ctx.report(msg.duplicateOption(a.span, head.name, group, prev.span));
+        else out.set(group, { span: a.span, value: a.name });
+        i++;
+        continue;
+      }
+      if (units.has(a.name)) {
+        i++;
+        continue;
+      }
+      if (spec.rest) {
+        const list = (out.get(spec.rest.key)?.value as { name: string; span: Span }[] | undefined) ?? [];
+        list.push({ name: a.name, span: a.span });
+        out.set(spec.rest.key, { span: a.span, value: list });
+        i++;
+        continue;
+      }
+      const known = [...Object.keys(spec.options), ...flagOf.keys()];
+      ctx.report(msg.unknownWord(a.span, a.name, head.name, suggest(a.name, known), known));
+      i++;
+      continue;
+    }
+    const p = spec.positional[pos];
+    if (!p) {
+      ctx.report(msg.extraArg(a.span, head.name, argText(a), usage(head.name, spec)));
+      i++;
+      continue;
+    }
+    const t = p.type.take(args, i, p.label.toLowerCase(), a.span, ctx);
+    if (t.value !== undefined) out.set(p.key, { span: spanThrough(a.span, args[t.next - 1]?.span ?? a.span), value: t.value });
+    pos++;
+    i = Math.max(t.next, i + 1);
+  }
+  const firstMissing = spec.positional.slice(pos).find((p) => p.required && !out.has(p.key));
+  if (firstMissing) ctx.report(msg.missingArg(stmtSpan, head.name, firstMissing.label.toLowerCase(), spec.example));
+  for (const [g, f] of Object.entries(spec.flags)) {
+    if (f.required && !out.has(g)) ctx.report(msg.missingArg(stmtSpan, head.name, `its ${g} (${f.words.map((w) => `\`${w}\``).join(", ")})`, spec.example));
+  }
+  return out;
+}
+
+function spanThrough(a: Span, b: Span): Span {
+  return { file: a.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+/** Typed read of a matched value. */
+export function get<T>(m: MatchedArgs, key: string): T | undefined {
+  return m.get(key)?.value as T | undefined;
+}

@@ -1,0 +1,33 @@
+/** `batchnorm [momentum M] [eps E] [activation]`: normalise each channel (or unit) over the mini-batch. */
+import { type ActivationFn, type LayerDef, activationFlag, activationFlops, fromValue } from "./common.js";
+import { num } from "../check/values.js";
+import { get } from "../check/args.js";
+import { channels, shapeSize } from "../shape.js";
+
+export interface BatchNormConfig {
+  readonly momentum: number;
+  readonly eps: number;
+  readonly activation: ActivationFn | undefined;
+  readonly slope: number;
+}
+
+export const batchnorm: LayerDef<BatchNormConfig> = {
+  kind: "batchnorm",
+  doc: "batch normalisation per channel (images, sequences) or unit (vectors), with learned scale γ and shift β; running averages for test time",
+  arity: "one",
+  args: {
+    positional: [],
+    options: { momentum: num({ min: 0, max: 1, maxExclusive: true }), eps: num({ min: 0, minExclusive: true }), slope: num({ min: 0 }), from: fromValue },
+    flags: { activation: activationFlag },
+    example: "batchnorm relu",
+  },
+  config: (m) => ({
+    momentum: get<number>(m, "momentum") ?? 0.9,
+    eps: get<number>(m, "eps") ?? 1e-5,
+    activation: get<ActivationFn>(m, "activation"),
+    slope: get<number>(m, "slope") ?? 0.01,
+  }),
+  infer: (config, [input]) => ({ shape: input!, config }),
+  params: (_c, [input]) => ({ weights: channels(input!), biases: channels(input!), nonTrainable: 2 * channels(input!) }),
+  flops: (c, _i, output) => 2 * shapeSize(output) + activationFlops(c.activation, shapeSize(output)),
+};
