@@ -88,7 +88,7 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
         continue;
       }
       const known = [...Object.keys(spec.options), ...flagOf.keys()];
-      ctx.report(msg.unknownWord(a.span, a.name, head.name, suggest(a.name, known), known));
+      ctx.report(msg.unknownWord(a.span, a.name, head.name, suggest(a.name, [...known, ...units]), known));
       i++;
       continue;
     }

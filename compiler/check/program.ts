@@ -13,6 +13,11 @@ import { checkTraining } from "./train.js";
 import type { TrainingSpec } from "../train/spec.js";
 
 
+/** Words that mean something inside layer statements; a block parameter may not shadow them. */
+const reservedWords: ReadonlySet<string> = new Set(
+  [...layerDefs.values()].flatMap((d) => [...Object.keys(d.args.options), ...Object.values(d.args.flags).flatMap((f) => [...f.words]), ...d.args.positional.flatMap((p) => [...(p.units ?? [])])]),
+);
+
 /** Check a loaded program; diagnostics come back sorted by position. */
 export function checkProgram(program: Program): Result<CheckedProgram> {
   const diagnostics: Diagnostic[] = [];
@@ -40,6 +45,7 @@ export function checkProgram(program: Program): Result<CheckedProgram> {
       if (file === program.entry) blockUse.set(name, false);
       const seenParams = new Map<string, Span>();
       for (const p of item.params) {
+        if (reservedWords.has(p.name.name)) report(msg.misplaced(p.name.span, `the parameter name \`${p.name.name}\``, "because it is a word layers use (an option, flag or unit)", `rename it, e.g. \`${p.name.name[0]}\` or \`${p.name.name}_\``));
         const first = seenParams.get(p.name.name);
         if (first) report(msg.duplicate(p.name.span, "parameter", p.name.name, first));
         seenParams.set(p.name.name, p.name.span);
@@ -75,7 +81,7 @@ export function checkProgram(program: Program): Result<CheckedProgram> {
   for (const decl of models.values()) mark(decl.body, new Set());
   const hasModels = models.size > 0;
   for (const [name, used] of blockUse) {
-    if (!used && hasModels) report(msg.unused(blocks.get(name)!.name.span, "block", name));
+    if (!used && hasModels && !name.startsWith("_")) report(msg.unused(blocks.get(name)!.name.span, "block", name));
   }
 
   const trainings: TrainingSpec[] = [];
