@@ -93,7 +93,7 @@ export const msg = {
   inputNotFirst: (span: Span) => make("E304", "error", "`input` must be the first statement of a model", span, { hint: "a model has one input, at its top" }),
   notDivisible: (span: Span, what: string, n: number, k: number) => make("E305", "error", `${what}: ${n} is not divisible by ${k}`, span),
   missingSetting: (span: Span, model: string, setting: string, example: string) =>
-    make("E401", "error", `training of \`${model}\` does not say its ${setting}`, span, { hint: `add a line like \`${example}\`` }),
+    make("E401", "error", `training of \`${model}\` does not say its ${setting}`, span, { hint: `add ${example.includes("`, `") ? "lines" : "a line"} like \`${example}\`` }),
   lossMismatch: (span: Span, loss: string, needs: string, has: string, hint: string) => make("E402", "error", `loss \`${loss}\` needs ${needs}, but the model ends with ${has}`, span, { hint }),
   outputMismatch: (span: Span, message: string, notes: readonly string[], hint: string) => make("E403", "error", message, span, { notes, hint }),
   twoTrainings: (span: Span, model: string, first: Span) => make("E404", "error", `model \`${model}\` has two training specifications`, span, { labels: [{ span: first, message: "first one here" }], hint: "use `sweep` to try several settings" }),

@@ -25,47 +25,58 @@ export function spanLocation(sources: SourceMap, span: Span): string {
   return loc ? `${span.file}:${loc.start.line}:${loc.start.col}` : span.file;
 }
 
-function underline(sources: SourceMap, loc: Located, mark: string, gutter: number, label: string): string[] {
-  const text = sources.get(loc.span.file)!;
-  const starts = lineStarts(text);
-  const src = lineText(text, starts, loc.start.line);
-  const from = loc.start.col - 1;
-  const to = loc.end.line === loc.start.line ? loc.end.col : src.length;
-  const width = Math.max(1, to - from);
-  const pad = " ".repeat(gutter);
-  const num = String(loc.start.line).padStart(gutter);
-  const marks = " ".repeat(from) + mark.repeat(width) + (label ? ` ${label}` : "");
-  return [`${num} | ${src}`, `${pad} | ${marks.trimEnd()}`];
+interface Mark {
+  readonly loc: Located;
+  readonly char: string;
+  readonly label: string;
+}
+
+function markRow(sources: SourceMap, m: Mark, gutter: number): string {
+  const text = sources.get(m.loc.span.file)!;
+  const src = lineText(text, lineStarts(text), m.loc.start.line);
+  const from = m.loc.start.col - 1;
+  const to = m.loc.end.line === m.loc.start.line ? m.loc.end.col : src.length;
+  const marks = " ".repeat(from) + m.char.repeat(Math.max(1, to - from)) + (m.label ? ` ${m.label}` : "");
+  return `${" ".repeat(gutter)} | ${marks.trimEnd()}`;
+}
+
+/** Source lines of one file with their marks underneath, in line order, "..." between gaps. */
+function snippet(sources: SourceMap, marks: readonly Mark[], gutter: number): string[] {
+  const out: string[] = [];
+  const byLine = new Map<number, Mark[]>();
+  for (const m of marks) byLine.set(m.loc.start.line, [...(byLine.get(m.loc.start.line) ?? []), m]);
+  let last = -1;
+  for (const line of [...byLine.keys()].sort((a, b) => a - b)) {
+    const file = marks[0]!.loc.span.file;
+    const text = sources.get(file)!;
+    if (last !== -1 && line > last + 1) out.push(`${" ".repeat(gutter)} ...`);
+    out.push(`${String(line).padStart(gutter)} | ${lineText(text, lineStarts(text), line)}`);
+    for (const m of byLine.get(line)!) out.push(markRow(sources, m, gutter));
+    last = line;
+  }
+  return out;
 }
 
 /** Render one diagnostic the way rustc does: header, location, source line, carets, notes. */
 export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   const out: string[] = [`${d.severity}[${d.code}]: ${d.message}`];
   const primary = locate(sources, d.span);
-  const labels = d.labels.map((l) => ({ l, loc: locate(sources, l.span) }));
-  const lines = [primary?.start.line ?? 1, ...labels.map((x) => x.loc?.start.line ?? 1)];
+  const labels = d.labels.flatMap((l) => {
+    const loc = locate(sources, l.span);
+    return loc ? [{ loc, char: "-", label: l.message }] : [];
+  });
+  const lines = [primary?.start.line ?? 1, ...labels.map((x) => x.loc.start.line)];
   const gutter = String(Math.max(...lines)).length;
   const pad = " ".repeat(gutter);
   out.push(`${pad}--> ${spanLocation(sources, d.span)}`);
   if (primary) {
-    // Secondary labels in the same file print in line order around the primary one.
-    const snippets: { line: number; rows: string[]; file: string }[] = [{ line: primary.start.line, rows: underline(sources, primary, "^", gutter, ""), file: d.span.file }];
-    for (const { l, loc } of labels) {
-      if (!loc) continue;
-      snippets.push({ line: loc.start.line, rows: underline(sources, loc, "-", gutter, l.message), file: l.span.file });
-    }
-    const same = snippets.filter((s) => s.file === d.span.file).sort((a, b) => a.line - b.line);
-    const other = snippets.filter((s) => s.file !== d.span.file);
     out.push(`${pad} |`);
-    let last = -1;
-    for (const s of same) {
-      if (last !== -1 && s.line > last + 1) out.push(`${pad} ...`);
-      out.push(...s.rows);
-      last = s.line;
-    }
-    for (const s of other) {
-      out.push(`${pad}::: ${spanLocation(sources, { file: s.file, start: 0, end: 0 }).split(":")[0]}:${s.line}`);
-      out.push(...s.rows);
+    out.push(...snippet(sources, [{ loc: primary, char: "^", label: "" }, ...labels.filter((l) => l.loc.span.file === d.span.file)], gutter));
+    const others = new Map<string, Mark[]>();
+    for (const l of labels) if (l.loc.span.file !== d.span.file) others.set(l.loc.span.file, [...(others.get(l.loc.span.file) ?? []), l]);
+    for (const marks of others.values()) {
+      out.push(`${pad}::: ${spanLocation(sources, marks[0]!.loc.span)}`);
+      out.push(...snippet(sources, marks, gutter));
     }
   }
   if (d.notes.length > 0 || d.hint) out.push(`${pad} |`);

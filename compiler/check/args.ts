@@ -3,7 +3,7 @@
  * value` options, flag words grouped by meaning (an activation, a pooling mode), and unit words
  * that only read well (`20 filters`).
  */
-import type { Arg, Ident, Span } from "../../grammar/ast.js";
+import type { Arg, Ident, NameArg, Span } from "../../grammar/ast.js";
 import { msg } from "../messages.js";
 import { suggest } from "../suggest.js";
 import type { ArgContext, ValueType } from "./values.js";
@@ -54,6 +54,8 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
   const flagOf = new Map<string, string>();
   for (const [g, f] of Object.entries(spec.flags)) for (const w of f.words) flagOf.set(w, g);
   const units = new Set(spec.positional.flatMap((p) => p.units ?? []));
+  const stray: NameArg[] = [];
+  const quiet: ArgContext = { head: ctx.head, report: () => undefined };
   let pos = 0;
   let i = 0;
   while (i < args.length) {
@@ -88,8 +90,17 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
         continue;
       }
       const known = [...Object.keys(spec.options), ...flagOf.keys()];
-      ctx.report(msg.unknownWord(a.span, a.name, head.name, suggest(a.name, [...known, ...units]), known));
-      i++;
+      const guess = suggest(a.name, [...known, ...units]);
+      const guessed = guess === undefined ? undefined : spec.options[guess];
+      if (guess === undefined) {
+        // Held back: it may be a misplaced value (`dense many`), reported once below.
+        stray.push(a);
+        i++;
+        continue;
+      }
+      ctx.report(msg.unknownWord(a.span, a.name, head.name, guess, known));
+      // A misspelt option (`strde 2`) still owns its value; skip it quietly instead of cascading.
+      i = guessed ? Math.max(guessed.take(args, i + 1, `\`${guess}\``, a.span, quiet).next, i + 1) : i + 1;
       continue;
     }
     const p = spec.positional[pos];
@@ -104,7 +115,13 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
     i = Math.max(t.next, i + 1);
   }
   const firstMissing = spec.positional.slice(pos).find((p) => p.required && !out.has(p.key));
-  if (firstMissing) ctx.report(msg.missingArg(stmtSpan, head.name, firstMissing.label.toLowerCase(), spec.example));
+  // A required value missing and an unknown word present: most likely the word stands where the
+  // value should (`dense many relu`), so say that once instead of two separate errors.
+  const misplaced = firstMissing ? stray.find((w) => firstMissing.type.take([w], 0, "", w.span, quiet).value === undefined) : undefined;
+  if (firstMissing && misplaced) firstMissing.type.take([misplaced], 0, firstMissing.label.toLowerCase(), misplaced.span, ctx);
+  else if (firstMissing) ctx.report(msg.missingArg(stmtSpan, head.name, `its ${firstMissing.label.toLowerCase()}`, spec.example));
+  const known = [...Object.keys(spec.options), ...flagOf.keys()];
+  for (const w of stray) if (w !== misplaced) ctx.report(msg.unknownWord(w.span, w.name, head.name, undefined, known));
   for (const [g, f] of Object.entries(spec.flags)) {
     if (f.required && !out.has(g)) ctx.report(msg.missingArg(stmtSpan, head.name, `its ${g} (${f.words.map((w) => `\`${w}\``).join(", ")})`, spec.example));
   }

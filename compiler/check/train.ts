@@ -137,18 +137,16 @@ export function checkTraining(decl: TrainDecl, model: CheckedModel | undefined, 
   }
   const one = (k: string) => got[k]?.[0];
   const modelName = decl.model.name;
-  let complete = true;
-  const need = (k: string, example: string) => {
-    if (!one(k)) {
-      report(msg.missingSetting(decl.model.span, modelName, k, example));
-      complete = false;
-    }
-  };
-  need("data", "data mnist");
-  need("loss", "loss log_likelihood");
-  need("optimizer", "optimizer sgd lr 0.1");
-  need("batch", "batch 10");
-  need("epochs", "epochs 60");
+  const required: [string, string][] = [
+    ["data", "data mnist"],
+    ["loss", "loss log_likelihood"],
+    ["optimizer", "optimizer sgd lr 0.1"],
+    ["batch", "batch 10"],
+    ["epochs", "epochs 60"],
+  ];
+  const absent = required.filter(([k]) => !one(k));
+  const complete = absent.length === 0;
+  if (!complete) report(msg.missingSetting(decl.model.span, modelName, absent.map(([k]) => k).join(", "), absent.map(([, e]) => e).join("`, `")));
   const spanOf = (k: string) => decl.body.find((s) => s.kind === "statement" && s.head.name === k)?.span ?? decl.span;
   const src = one("data") ? data(one("data")!, spanOf("data"), report) : undefined;
   const opt = one("optimizer") ? optimizer(one("optimizer")!, spanOf("optimizer"), report) : undefined;
