@@ -1,0 +1,116 @@
+/**
+ * What a kernel renderer produces: a complete WGSL module plus everything the runtime needs to bind
+ * and dispatch it. The runtime never interprets WGSL; it binds buffers by name, in order, to group 0.
+ */
+
+/**
+ * Buffers a kernel can bind, by name:
+ *   `act:<tensor id>`  forward values of a tensor, batch × size floats
+ *   `grad:<tensor id>` dLoss/d(tensor), batch × size floats
+ *   `params`           the parameter arena;  `grads` its gradient (same size)
+ *   `opt`              optimizer state: one arena-sized array per slot, back to back
+ *   `state`            non-trainable state (batch-norm running statistics)
+ *   `labels`           u32 class index per example (batch)
+ *   `metrics`          running sums read back at log intervals: [loss sum, correct count, examples]
+ *   `aux:<name>`       scratch a kernel family declares (pool argmax, batch-norm statistics, split-K partials)
+ *   `uniforms`         the StepUniforms struct below (a uniform buffer, not storage)
+ */
+export type BufferName = `act:${number}` | `grad:${number}` | "params" | "grads" | "opt" | "state" | "labels" | "metrics" | `aux:${string}` | "uniforms";
+
+export interface Binding {
+  readonly buffer: BufferName;
+  readonly access: "read" | "read_write" | "uniform";
+}
+
+export type Phase = "forward" | "loss" | "backward" | "update";
+
+export interface Kernel {
+  /** Unique, readable: `conv1_forward`, `dense2_grad_weight`, `update_adam`. */
+  readonly name: string;
+  readonly phase: Phase;
+  /** A complete WGSL module with one compute entry point `main`. */
+  readonly code: string;
+  /** Binding i of group 0 is bindings[i]. */
+  readonly bindings: readonly Binding[];
+  /** Workgroups to dispatch for the compiled batch size. */
+  readonly workgroups: readonly [number, number, number];
+  /** Runs in training steps only (backward, update, and forward work that differs in training is handled by a uniform, not here). */
+  readonly trainingOnly: boolean;
+  /** Floating-point operations and bytes moved per dispatch, for `dnnc compile --explain`. */
+  readonly flops: number;
+  readonly bytes: number;
+  /** The IR ops this kernel fuses (by name) and the .dnn location they come from (`model.dnn:5`). */
+  readonly fuses: readonly string[];
+  readonly origin: string;
+}
+
+/** Scratch buffers a kernel family needs, in floats (u32 data is stored in f32-sized slots). */
+export interface AuxBuffer {
+  readonly name: string;
+  readonly floats: number;
+}
+
+/** Per-step values, written once per step with one writeBuffer; WGSL struct `StepUniforms`. */
+export interface StepUniforms {
+  /** Training step counter from 1 (Adam's t, dropout's stream). */
+  readonly step: number;
+  /** Root seed for counter-based randomness this run (u32). */
+  readonly seed: number;
+  /** Rows of the batch that hold examples (≤ the compiled batch). */
+  readonly rows: number;
+  /** 1 in training steps, 0 in evaluation (dropout off, batch norm uses running statistics). */
+  readonly training: number;
+  /** Learning rate η for this step. */
+  readonly lr: number;
+  /** λ₁/n and λ₂/n. */
+  readonly l1: number;
+  readonly l2: number;
+  /** 1 − β₁ᵗ and 1 − β₂ᵗ for Adam (1 for other optimizers). */
+  readonly bias1: number;
+  readonly bias2: number;
+}
+
+/** The WGSL declaration matching StepUniforms; field order is the byte layout (4 bytes each). */
+export const wgslStepUniforms = `struct StepUniforms {
+  step: u32,
+  seed: u32,
+  rows: u32,
+  training: u32,
+  lr: f32,
+  l1: f32,
+  l2: f32,
+  bias1: f32,
+  bias2: f32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}`;
+
+/** Pack StepUniforms into the 48 bytes the WGSL struct reads. */
+export function packStepUniforms(u: StepUniforms): ArrayBuffer {
+  const buf = new ArrayBuffer(48);
+  const dv = new DataView(buf);
+  dv.setUint32(0, u.step >>> 0, true);
+  dv.setUint32(4, u.seed >>> 0, true);
+  dv.setUint32(8, u.rows >>> 0, true);
+  dv.setUint32(12, u.training >>> 0, true);
+  dv.setFloat32(16, u.lr, true);
+  dv.setFloat32(20, u.l1, true);
+  dv.setFloat32(24, u.l2, true);
+  dv.setFloat32(28, u.bias1, true);
+  dv.setFloat32(32, u.bias2, true);
+  return buf;
+}
+
+/** Options every renderer receives. */
+export interface RenderContext {
+  /** Compiled (maximum) batch size. */
+  readonly batch: number;
+  /** Kernel strategy: barrier-free register-blocked tiles for CPU adapters, workgroup tiles for GPUs. */
+  readonly target: "cpu" | "gpu";
+  /** The adapter's limits the renderer must respect. */
+  readonly maxWorkgroupSize: number;
+  readonly maxWorkgroupsPerDimension: number;
+  /** `file.dnn:line` for an IR op's origin. */
+  where(op: { readonly origin: import("../../grammar/ast.js").Span }): string;
+}
