@@ -114,3 +114,18 @@ export interface RenderContext {
   /** `file.dnn:line` for an IR op's origin. */
   where(op: { readonly origin: import("../../grammar/ast.js").Span }): string;
 }
+
+/**
+ * Kernels of one IR op, for each place the schedule needs them. A renderer for op kind K lives in
+ * compiler/wgsl/<family>.ts and has the signature `(op, graph, ctx) => OpKernels`.
+ */
+export interface OpKernels {
+  /** Forward pass (reads `uniforms.training` where training and evaluation differ). */
+  readonly forward: readonly Kernel[];
+  /** Parameter gradients into `grads` (empty for ops without parameters). */
+  readonly params: readonly Kernel[];
+  /** dLoss/d(input `index`); with `accumulate` the kernel adds to `grad:<input>` instead of overwriting. */
+  input(index: number, accumulate: boolean): readonly Kernel[];
+  /** Scratch buffers these kernels bind as `aux:<name>`. */
+  readonly aux: readonly AuxBuffer[];
+}
