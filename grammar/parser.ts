@@ -99,7 +99,11 @@ export class DnnParser extends CstParser {
       },
     });
     this.CONSUME2(T.Identifier, { LABEL: "head" });
-    this.MANY(() => this.SUBRULE(this.arg));
+    // Commas between arguments are optional: `add a, b` and `add a b` read the same.
+    this.MANY(() => {
+      this.SUBRULE(this.arg);
+      this.OPTION2(() => this.CONSUME(T.Comma));
+    });
   });
 
   private arg = this.RULE("arg", () => {

@@ -69,13 +69,14 @@ function schedule(m: MatchedArgs, report: Report): ScheduleSpec | undefined {
 function data(m: MatchedArgs, span: Span, report: Report): DataSource | undefined {
   const kind = get<keyof typeof dataOptions>(m, "source");
   if (!kind) return undefined;
-  onlyFor(m, dataOptions[kind], Object.keys(settings.data!.options), "data", kind, report);
+  onlyFor(m, dataOptions[kind], Object.keys(settings.data!.options).filter((k) => k !== "path"), "data", kind, report);
   const s = (k: string) => get<string>(m, k);
   const classes = get<number>(m, "classes") ?? 10;
+  if (kind !== "csv" && s("path")) report(msg.extraArg(m.get("path")!.span, `data ${kind}`, JSON.stringify(s("path")), kind === "mnist" || kind === "fashion_mnist" ? `data ${kind}` : `data ${kind} images "…" labels "…" [test_images "…" test_labels "…"]`));
   if (kind === "mnist" || kind === "fashion_mnist") return { kind };
   if (kind === "csv") {
-    if (!s("train")) return void report(msg.missingArg(span, "data csv", "the training file", 'data csv train "train.csv" test "test.csv"'));
-    return { kind, train: s("train")!, test: s("test"), classes };
+    if (!s("path")) return void report(msg.missingArg(span, "data csv", "the training file", 'data csv "train.csv" test "test.csv"'));
+    return { kind, train: s("path")!, test: s("test"), classes };
   }
   if (!s("images") || !s("labels")) return void report(msg.missingArg(span, `data ${kind}`, "the image and label files", `data ${kind} images "train-images.${kind}" labels "train-labels.${kind}"`));
   return { kind, images: s("images")!, labels: s("labels")!, testImages: s("test_images"), testLabels: s("test_labels"), classes };
@@ -168,7 +169,9 @@ export function checkTraining(decl: TrainDecl, model: CheckedModel | undefined, 
     const v = sw ? get<number[]>(sw, k) : undefined;
     if (v) sweepValues[k] = v;
   }
-  if (sw && Object.keys(sweepValues).length === 0) report(msg.missingArg(spanOf("sweep"), "sweep", "at least one hyper-parameter with values", "sweep grid lr [0.01, 0.03, 0.1]"));
+  const sweepStmt = decl.body.find((s) => s.kind === "statement" && s.head.name === "sweep");
+  const namesAny = sweepStmt?.kind === "statement" && sweepStmt.args.some((a) => a.kind === "name" && ["lr", "batch", "epochs", "l1", "l2", "momentum", "seed"].includes(a.name));
+  if (sw && !namesAny) report(msg.missingArg(spanOf("sweep"), "sweep", "at least one hyper-parameter with values", "sweep grid lr [0.01, 0.03, 0.1]"));
   const reg = (kind: "l1" | "l2") => (got["regularize"] ?? []).filter((m) => get(m, "kind") === kind).map((m) => get<number>(m, "lambda") ?? 0)[0] ?? 0;
 
   if (model?.complete && src && loss) fitModel(decl, model, src, loss, report);

@@ -200,25 +200,29 @@ export const valueRef: ValueType<{ name: string; span: Span }> = {
   },
 };
 
-/** A bracketed list of numbers, e.g. for sweeps: `[0.01, 0.03, 0.1]`. */
-export const numberList: ValueType<number[]> = {
-  describe: "a list of numbers like [0.01, 0.1]",
-  take(args, i, what, at, ctx) {
-    const a = args[i];
-    if (a?.kind !== "list") return missing(args, i, what, "a list of numbers like [0.01, 0.1]", at, ctx);
-    const out: number[] = [];
-    for (const item of a.items) {
-      const v = evalNumber(item);
-      if (v === undefined) {
-        ctx.report(msg.wrongType(item.span, `each entry of ${what}`, "a number", kindText(item)));
+/** A bracketed list of numbers in a range, e.g. for sweeps: `[0.01, 0.03, 0.1]`. */
+export function numberList(range: NumberRange = {}): ValueType<number[]> {
+  const expected = `a list of numbers like [0.01, 0.1], each ${describeRange(range)}`;
+  return {
+    describe: "a list of numbers like [0.01, 0.1]",
+    take(args, i, what, at, ctx) {
+      const a = args[i];
+      if (a?.kind !== "list") return missing(args, i, what, expected, at, ctx);
+      const out: number[] = [];
+      let ok = true;
+      for (const item of a.items) {
+        const v = evalNumber(item);
+        if (v === undefined) {
+          ctx.report(msg.wrongType(item.span, `each entry of ${what}`, "a number", kindText(item)));
+          ok = false;
+        } else if (checkRange(v, range, `each entry of ${what}`, item.span, ctx)) out.push(v);
+        else ok = false;
+      }
+      if (a.items.length === 0) {
+        ctx.report(msg.wrongType(a.span, what, "a non-empty list", "[]"));
         return { value: undefined, next: i + 1 };
       }
-      out.push(v);
-    }
-    if (out.length === 0) {
-      ctx.report(msg.wrongType(a.span, what, "a non-empty list", "[]"));
-      return { value: undefined, next: i + 1 };
-    }
-    return { value: out, next: i + 1 };
-  },
-};
+      return { value: ok ? out : undefined, next: i + 1 };
+    },
+  };
+}

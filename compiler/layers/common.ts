@@ -3,8 +3,8 @@ import type { Ident, Span } from "../../grammar/ast.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Shape } from "../shape.js";
 import type { ArgsSpec, MatchedArgs } from "../check/args.js";
-import { word, num, type ValueType, evalNumber } from "../check/values.js";
 import { msg } from "../messages.js";
+import { word, num, type ValueType } from "../check/values.js";
 
 export type LayerKind = "input" | "dense" | "conv" | "pool" | "flatten" | "dropout" | "batchnorm" | "activation" | "maxout" | "add" | "concat";
 
@@ -79,3 +79,8 @@ export const activationFlag = { words: activations, required: false } as const;
 /** The `from NAME` option every single-input layer accepts (handled by the model walker). */
 export { valueRef as fromValue } from "../check/values.js";
 
+/** W501 when `slope` is given to a layer whose activation is not leaky_relu. */
+export function checkSlope(m: MatchedArgs, report: (d: Diagnostic) => void): void {
+  const slope = m.get("slope");
+  if (slope && m.get("activation")?.value !== "leaky_relu") report(msg.noEffect(slope.span, "`slope` has no effect without `leaky_relu`", "add `leaky_relu`, or remove `slope`"));
+}

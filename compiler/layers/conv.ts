@@ -1,8 +1,9 @@
 /** `conv N filters KxK [stride S] [padding P] [dilation D] [bias on|off] [init I] [activation]`: 2-D on images, 1-D on sequences. */
-import { type ActivationFn, type Init, type LayerDef, activationFlag, activationFlops, initValue, fromValue } from "./common.js";
+import { type ActivationFn, type Init, type LayerDef, activationFlag, activationFlops, checkSlope, initValue, fromValue } from "./common.js";
 import { int, num, onOff, size } from "../check/values.js";
 import { get } from "../check/args.js";
-import { channels, shapeSize, withSpatial } from "../shape.js";
+import { channels, describeShape, shapeSize, withSpatial } from "../shape.js";
+import { msg } from "../messages.js";
 import { paddingValue, type PaddingArg } from "./padding.js";
 import { resolveWindows } from "./geometry.js";
 import type { AxisWindow } from "./window.js";
@@ -37,7 +38,8 @@ export const conv: LayerDef<ConvConfig> = {
     flags: { activation: activationFlag },
     example: "conv 20 filters 5x5 stride 1 padding valid relu",
   },
-  config(m) {
+  config(m, _head, report) {
+    checkSlope(m, report);
     const filters = get<number>(m, "filters");
     const kernel = get<number[]>(m, "kernel");
     if (filters === undefined || kernel === undefined) return undefined;
@@ -59,6 +61,10 @@ export const conv: LayerDef<ConvConfig> = {
   infer(config, [input], ctx) {
     const windows = resolveWindows("conv", { ...config, rounding: "floor" }, input!, ctx, "one");
     if (!windows) return undefined;
+    if (config.activation === "softmax") {
+      ctx.report(msg.wrongRank(ctx.span, "softmax", "a vector", `the output of \`conv\`, ${describeShape(withSpatial(input!, config.filters, windows.map((w) => w.output)))}`, undefined, "softmax normalises a vector of class scores: use it on a `dense` layer after `flatten`"));
+      return undefined;
+    }
     const shape = withSpatial(input!, config.filters, windows.map((w) => w.output));
     return { shape, config: { ...config, windows } };
   },

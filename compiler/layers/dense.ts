@@ -1,5 +1,5 @@
 /** `dense N [activation] [init …] [bias on|off]`: a fully connected layer on a vector. */
-import { type ActivationFn, type Init, type LayerDef, activationFlag, activationFlops, initValue, fromValue } from "./common.js";
+import { type ActivationFn, type Init, type LayerDef, activationFlag, activationFlops, checkSlope, initValue, fromValue } from "./common.js";
 import { int, onOff, num } from "../check/values.js";
 import { get } from "../check/args.js";
 import { describeShape, shapeSize } from "../shape.js";
@@ -23,7 +23,8 @@ export const dense: LayerDef<DenseConfig> = {
     flags: { activation: activationFlag },
     example: "dense 100 relu",
   },
-  config(m) {
+  config(m, _head, report) {
+    checkSlope(m, report);
     const units = get<number>(m, "units");
     if (units === undefined) return undefined;
     return {

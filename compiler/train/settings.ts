@@ -33,14 +33,14 @@ export const dataOptions = {
   fashion_mnist: [],
   idx: ["images", "labels", "test_images", "test_labels", "classes"],
   npy: ["images", "labels", "test_images", "test_labels", "classes"],
-  csv: ["train", "test", "classes"],
+  csv: ["path", "test", "classes"],
 } as const;
 
 export const settings: Readonly<Record<string, ArgsSpec & { readonly doc: string; readonly repeatable?: boolean }>> = {
   data: {
     doc: "where the examples come from: mnist, fashion_mnist, or IDX / CSV / NPY files",
-    positional: [],
-    options: { images: str, labels: str, test_images: str, test_labels: str, train: str, test: str, classes: int(2) },
+    positional: [{ key: "path", type: str, required: false, label: "PATH" }],
+    options: { images: str, labels: str, test_images: str, test_labels: str, test: str, classes: int(2) },
     flags: { source: { words: Object.keys(dataOptions), required: true } },
     example: "data mnist",
   },
@@ -115,7 +115,16 @@ export const settings: Readonly<Record<string, ArgsSpec & { readonly doc: string
   sweep: {
     doc: "try several values of hyper-parameters: grid (every combination) or random (TRIALS draws)",
     positional: [],
-    options: { trials: int(1), lr: numberList, batch: numberList, epochs: numberList, l1: numberList, l2: numberList, momentum: numberList, seed: numberList },
+    options: {
+      trials: int(1),
+      lr: numberList({ min: 0, minExclusive: true }),
+      batch: numberList({ min: 1, integer: true }),
+      epochs: numberList({ min: 1, integer: true }),
+      l1: numberList({ min: 0 }),
+      l2: numberList({ min: 0 }),
+      momentum: numberList({ min: 0, max: 1, maxExclusive: true }),
+      seed: numberList({ min: 0, integer: true }),
+    },
     flags: { mode: { words: ["grid", "random"], required: true } },
     example: "sweep grid lr [0.01, 0.03, 0.1]",
   },
