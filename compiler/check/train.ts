@@ -105,7 +105,8 @@ function augment(m: MatchedArgs, span: Span, report: Report): AugmentSpec | unde
 
 /** The activation a model's output passes through last, if any. */
 export function outputActivation(model: CheckedModel): string | undefined {
-  const out: LayerNode | undefined = model.nodes[model.output];
+  let out: LayerNode | undefined = model.nodes[model.output];
+  while (out?.kind === "flatten") out = model.nodes[out.inputs[0]!];
   if (!out) return undefined;
   if (out.kind === "activation") return (out.config as { fn: string }).fn;
   if (out.kind === "dense" || out.kind === "conv" || out.kind === "batchnorm") return (out.config as { activation?: string }).activation;

@@ -18,12 +18,23 @@ export function hasParams(op: IrOp): boolean {
   return op.kind === "dense" || op.kind === "conv" || op.kind === "batchnorm";
 }
 
-/** Tensors whose gradient is needed: everything downstream of a parameter, never the input. */
+/** Tensors the loss depends on: the logits and, transitively, every input of an op producing one. */
+export function tensorsReachingLoss(g: IrGraph): Set<number> {
+  const reach = new Set<number>([g.loss.logits]);
+  for (const op of [...g.ops].reverse()) if (reach.has(op.y)) for (const t of opInputs(op)) reach.add(t);
+  return reach;
+}
+
+/**
+ * Tensors whose gradient is needed: downstream of a parameter and upstream of the loss (a named
+ * value nothing uses gets no gradient), never the input.
+ */
 export function tensorsNeedingGrad(g: IrGraph): Set<number> {
+  const reach = tensorsReachingLoss(g);
   const needs = new Set<number>();
   for (const op of g.ops) {
     const fromParams = hasParams(op) || opInputs(op).some((t) => needs.has(t));
-    if (fromParams) needs.add(op.y);
+    if (fromParams && reach.has(op.y)) needs.add(op.y);
   }
   return needs;
 }

@@ -115,7 +115,10 @@ export interface PoolOp extends OpBase, WindowGeometry {
   readonly y: number;
 }
 
-/** Training: Y = X·mask/(1−p), mask[i] = hash(seed, step, op, i) ≥ p; evaluation: Y = X. */
+/**
+ * Training: Y = X·mask/(1−p) with mask = counterUniform(seed, step, stream, row·size + i) ≥ p
+ * (compiler/ir/hash.ts), recomputed in backward; evaluation: Y = X.
+ */
 export interface DropoutOp extends OpBase {
   readonly kind: "dropout";
   readonly x: number;
