@@ -40,6 +40,12 @@ export interface GpuHandle {
   readonly adapterDescription: string;
   /** True for software rasterisers (llvmpipe, lavapipe, SwiftShader, WARP) and fallback adapters. */
   readonly isCpuAdapter: boolean;
+  /**
+   * What must stay reachable while the device lives: in Node, the object `create()` returned —
+   * if it is garbage-collected Dawn frees its instance under the live device and the process
+   * aborts, segfaults or hangs at the next event poll.
+   */
+  readonly owner: unknown;
   /** Destroys the device and resolves once it is gone, so the process can exit. */
   destroy(): Promise<void>;
 }
@@ -85,7 +91,7 @@ export function trainerLimits(adapter: GPUAdapter): Record<TrainerLimit, number>
 export async function openDevice(sources: readonly AdapterSource[], options: DeviceOptions = {}): Promise<GpuHandle> {
   for (const source of sources) {
     const adapter = await source.gpu.requestAdapter(source.adapterOptions);
-    if (adapter) return openAdapterDevice(adapter, source.backend, options);
+    if (adapter) return openAdapterDevice(adapter, source.backend, options, source.gpu);
   }
   throw noAdapterError(sources.map((s) => s.backend));
 }
@@ -101,7 +107,7 @@ export async function requestBrowserDevice(options: DeviceOptions = {}): Promise
 }
 
 /** Requests a trainer's device from `adapter` and wires error and loss reporting to `options`. */
-export async function openAdapterDevice(adapter: GPUAdapter, backend: string, options: DeviceOptions = {}): Promise<GpuHandle> {
+export async function openAdapterDevice(adapter: GPUAdapter, backend: string, options: DeviceOptions = {}, owner?: unknown): Promise<GpuHandle> {
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({
@@ -128,6 +134,7 @@ export async function openAdapterDevice(adapter: GPUAdapter, backend: string, op
   });
   return {
     device,
+    owner,
     adapterDescription: describeAdapter(adapter.info, backend),
     isCpuAdapter: isCpuAdapterInfo(adapter.info),
     async destroy() {

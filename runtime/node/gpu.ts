@@ -52,7 +52,7 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
     const adapter = await gpu.requestAdapter(
       gl ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' },
     );
-    if (adapter) return openAdapterDevice(adapter, backend, options);
+    if (adapter) return openAdapterDevice(adapter, backend, options, gpu);
   }
   throw noAdapterError(order);
 }
