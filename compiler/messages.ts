@@ -73,6 +73,8 @@ export const msg = {
     make("E202", "error", `${what} must be ${expected}, found ${found}`, span, { hint }),
   outOfRange: (span: Span, what: string, range: string, value: string, hint?: string) =>
     make("E203", "error", `${what} must be ${range}, found ${value}`, span, { hint }),
+  tooLarge: (span: Span, model: string, limit: number) =>
+    make("E203", "error", `model \`${model}\` expands to more than ${limit} statements`, span, { hint: "check the counts of `repeat`: nested repeats and blocks multiply" }),
   duplicateOption: (span: Span, head: string, option: string, first: Span) =>
     make("E204", "error", `\`${head}\` is given \`${option}\` twice`, span, { labels: [{ span: first, message: "first given here" }] }),
   extraArg: (span: Span, head: string, text: string, usage: string) =>

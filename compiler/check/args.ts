@@ -109,22 +109,31 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
       i++;
       continue;
     }
-    const t = p.type.take(args, i, p.label.toLowerCase(), a.span, ctx);
+    const t = p.type.take(args, i, `the ${p.label.toLowerCase()} of \`${head.name}\``, a.span, ctx);
     if (t.value !== undefined) out.set(p.key, { span: spanThrough(a.span, args[t.next - 1]?.span ?? a.span), value: t.value });
     pos++;
     i = Math.max(t.next, i + 1);
   }
   const firstMissing = spec.positional.slice(pos).find((p) => p.required && !out.has(p.key));
-  // A required value missing and an unknown word present: most likely the word stands where the
-  // value should (`dense many relu`), so say that once instead of two separate errors.
+  // A required value or word missing and an unknown word present: most likely the word stands where
+  // the value should (`dense many relu`, `pool maks 2x2`), so say that once, not as two errors.
+  const used = new Set<NameArg>();
   const misplaced = firstMissing ? stray.find((w) => firstMissing.type.take([w], 0, "", w.span, quiet).value === undefined) : undefined;
-  if (firstMissing && misplaced) firstMissing.type.take([misplaced], 0, firstMissing.label.toLowerCase(), misplaced.span, ctx);
-  else if (firstMissing) ctx.report(msg.missingArg(stmtSpan, head.name, `its ${firstMissing.label.toLowerCase()}`, spec.example));
-  const known = [...Object.keys(spec.options), ...flagOf.keys()];
-  for (const w of stray) if (w !== misplaced) ctx.report(msg.unknownWord(w.span, w.name, head.name, undefined, known));
+  if (firstMissing && misplaced) {
+    used.add(misplaced);
+    firstMissing.type.take([misplaced], 0, `the ${firstMissing.label.toLowerCase()} of \`${head.name}\``, misplaced.span, ctx);
+  } else if (firstMissing) ctx.report(msg.missingArg(stmtSpan, head.name, `its ${firstMissing.label.toLowerCase()}`, spec.example));
   for (const [g, f] of Object.entries(spec.flags)) {
-    if (f.required && !out.has(g)) ctx.report(msg.missingArg(stmtSpan, head.name, `its ${g} (${f.words.map((w) => `\`${w}\``).join(", ")})`, spec.example));
+    if (!f.required || out.has(g)) continue;
+    const words = f.words.map((w) => `\`${w}\``).join(", ");
+    const w = stray.find((x) => !used.has(x));
+    if (w) {
+      used.add(w);
+      ctx.report(msg.wrongType(w.span, `the ${g} of \`${head.name}\``, `one of ${words}`, `\`${w.name}\``));
+    } else ctx.report(msg.missingArg(stmtSpan, head.name, `its ${g} (${words})`, spec.example));
   }
+  const known = [...Object.keys(spec.options), ...flagOf.keys()];
+  for (const w of stray) if (!used.has(w)) ctx.report(msg.unknownWord(w.span, w.name, head.name, undefined, known));
   return out;
 }
 

@@ -45,6 +45,9 @@ const anyArg: ValueType<Arg> = {
   },
 };
 
+/** Statements one model may expand to: nested repeats and blocks multiply, and an extra 0 must not hang the checker. */
+export const maxExpandedStatements = 100_000;
+
 class ModelWalker {
   readonly nodes: LayerNode[] = [];
   current: number | undefined = undefined;
@@ -52,6 +55,9 @@ class ModelWalker {
   private sawInput = false;
   private reportedNoInput = false;
   private readonly seen = new Set<string>();
+  private expanded = 0;
+  /** Count spans of the repeats being expanded, outermost first. */
+  private readonly repeats: Span[] = [];
 
   constructor(
     private readonly model: ModelDecl,
@@ -69,7 +75,9 @@ class ModelWalker {
 
   walk(body: readonly Stmt[], frame: Frame): void {
     for (const s of body) {
+      if (this.expanded > maxExpandedStatements) return;
       if (s.kind === "repeat") this.repeat(s.count, s.body, s.span, frame);
+      else if (++this.expanded > maxExpandedStatements) this.report(msg.tooLarge(this.repeats[0] ?? frame.via[0]?.span ?? s.span, this.model.name.name, maxExpandedStatements), frame);
       else this.statement(s, frame);
     }
   }
@@ -85,7 +93,9 @@ class ModelWalker {
       return;
     }
     void span;
+    this.repeats.push(countArg.span);
     for (let i = 0; i < count; i++) this.walk(body, { ...frame, scope: new Scope(frame.scope) });
+    this.repeats.pop();
   }
 
   private statement(raw: Statement, frame: Frame): void {

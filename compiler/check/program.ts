@@ -42,7 +42,7 @@ export function checkProgram(program: Program): Result<CheckedProgram> {
       if (prev) report(msg.duplicate(item.name.span, "block", name, prev.name.span));
       else if (layerDefs.has(name)) report(msg.misplaced(item.name.span, `the name \`${name}\` for a block`, "because a built-in layer has it", "choose another name"));
       else blocks.set(name, item);
-      if (file === program.entry) blockUse.set(name, false);
+      if (file === program.entry && blocks.get(name) === item) blockUse.set(name, false);
       const seenParams = new Map<string, Span>();
       for (const p of item.params) {
         if (reservedWords.has(p.name.name)) report(msg.misplaced(p.name.span, `the parameter name \`${p.name.name}\``, "because it is a word layers use (an option, flag or unit)", `rename it, e.g. \`${p.name.name[0]}\` or \`${p.name.name}_\``));
