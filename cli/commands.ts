@@ -7,6 +7,8 @@ import { lineStarts, positionAt } from "../compiler/source.js";
 import { suggest } from "../compiler/suggest.js";
 import type { Diagnostic } from "../compiler/diagnostics.js";
 import { fsHost } from "./host.js";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { bytes, si, table, thousands } from "./table.js";
 
 export type OutputFormat = "text" | "json";
@@ -18,37 +20,65 @@ export interface CommandResult {
   readonly code: 0 | 1;
 }
 
-function unreadable(path: string): Diagnostic[] {
-  return [{ code: "E105", severity: "error", message: `cannot read "${path}"`, span: { file: path, start: 0, end: 0 }, labels: [], notes: [], hint: "check the path; `dnnc check examples/mnist/*.dnn` checks several files" }];
-}
-
-function report(results: { path: string; checked: Checked; diagnostics: readonly Diagnostic[] }[], format: OutputFormat): { text: string; errors: boolean } {
+function report(results: readonly Loaded[], format: OutputFormat): { text: string; errors: boolean } {
   const all = results.flatMap((r) => r.diagnostics);
-  const errors = hasErrors(all);
+  const errors = hasErrors(all) || results.some((r) => r.unreadable);
   if (format === "json") {
     const sources = new Map(results.flatMap((r) => [...(r.checked.program?.sources ?? new Map<string, string>())]));
-    return { text: JSON.stringify({ ok: !errors, diagnostics: all.map((d) => diagnosticToJson(d, sources)) }, null, 2), errors };
+    const unreadable = results.filter((r) => r.unreadable).map((r) => ({ file: r.path, reason: r.unreadable }));
+    return { text: JSON.stringify({ ok: !errors, diagnostics: all.map((d) => diagnosticToJson(d, sources)), unreadable }, null, 2), errors };
   }
-  const text = results
-    .filter((r) => r.diagnostics.length > 0)
-    .map((r) => renderDiagnostics(r.diagnostics, r.checked.program?.sources ?? new Map()))
+  const text = [unreadableLines(results), ...results.filter((r) => r.diagnostics.length > 0).map((r) => renderDiagnostics(r.diagnostics, r.checked.program?.sources ?? new Map()))]
+    .filter((t) => t !== "")
     .join("\n\n");
   return { text, errors };
 }
 
-function load(path: string) {
+interface Loaded {
+  readonly path: string;
+  readonly checked: Checked;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Why the file itself could not be read ("no such file"), when it could not. */
+  readonly unreadable: string | undefined;
+}
+
+function load(path: string): Loaded {
   const host = fsHost();
   const r = checkFile(path, host);
-  return { path, checked: r.value, diagnostics: r.value.program ? r.diagnostics : unreadable(path) };
+  const read = r.value.program ? undefined : host.read(path);
+  return { path, checked: r.value, diagnostics: r.diagnostics, unreadable: read && "error" in read ? read.error : r.value.program ? undefined : "unreadable" };
+}
+
+/** Directories stand for every .dnn file below them, in sorted order. */
+function expandDirectories(paths: readonly string[]): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".dnn") ? [join(dir, e.name)] : []));
+  return paths.flatMap((p) => {
+    try {
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    } catch {
+      return [p];
+    }
+  });
+}
+
+/** One line per file that could not be read: `error: cannot read "x.dnn": no such file`. */
+function unreadableLines(results: readonly Loaded[]): string {
+  return results
+    .filter((r) => r.unreadable)
+    .map((r) => `error: cannot read "${r.path}": ${r.unreadable}`)
+    .join("\n");
 }
 
 /** `dnnc check FILE…`: every diagnostic of every file; "ok" lines when clean. */
 export function checkCommand(paths: readonly string[], format: OutputFormat): CommandResult {
-  const results = paths.map(load);
+  const results = expandDirectories(paths).map(load);
   const { text, errors } = report(results, format);
   if (format === "json") return { stdout: text + "\n", stderr: "", code: errors ? 1 : 0 };
   const oks = results
-    .filter((r) => !hasErrors(r.diagnostics))
+    .filter((r) => !hasErrors(r.diagnostics) && !r.unreadable)
     .map((r) => {
       const c = r.checked.checked;
       const models = c?.models.length ?? 0;

@@ -52,7 +52,7 @@ Language reference: docs/language.md`,
     );
   p.command("check")
     .description("check .dnn files: syntax, names, arguments, shapes and training settings")
-    .argument("<files...>", ".dnn files to check")
+    .argument("<files...>", ".dnn files to check (a directory means every .dnn file below it)")
     .option("--format <format>", "text or json", format, "text")
     .addHelpText("after", "\nExit code 0 when every file is free of errors, 1 otherwise.\n\nExample:\n  $ dnnc check examples/mnist/*.dnn")
     .action((files: string[], o: { format: OutputFormat }) => emit(checkCommand(files, o.format)));

@@ -26,6 +26,8 @@ export interface ArgsSpec {
   readonly flags: Readonly<Record<string, { readonly words: readonly string[]; readonly required: boolean }>>;
   /** Collects every remaining bare name, e.g. the operands of `add a, b`. */
   readonly rest?: { readonly key: string; readonly label: string };
+  /** Bare words fill positional values in order (block uses), instead of being unknown options. */
+  readonly namesArePositional?: boolean;
   /** A complete example, used in hints. */
   readonly example: string;
 }
@@ -61,7 +63,10 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
   while (i < args.length) {
     const a = args[i]!;
     if (a.kind === "name") {
-      const option = spec.options[a.name];
+      // A word that is both an option and a flag (`optimizer momentum lr 0.1 momentum 0.9`) is the
+      // flag when no value follows it and its group is still open, and the option otherwise.
+      const flagFirst = flagOf.has(a.name) && !out.has(flagOf.get(a.name)!) && (args[i + 1] === undefined || args[i + 1]!.kind === "name");
+      const option = flagFirst ? undefined : spec.options[a.name];
       if (option) {
         const prev = out.get(a.name);
         if (prev) ctx.report(msg.duplicateOption(a.span, head.name, a.name, prev.span));
@@ -80,6 +85,15 @@ export function matchArgs(head: Ident, args: readonly Arg[], spec: ArgsSpec, ctx
       }
       if (units.has(a.name)) {
         i++;
+        continue;
+      }
+      if (spec.namesArePositional && spec.positional[pos]) {
+        // Block arguments: a bare word is a value (`layer 100 sigmoid` binds `sigmoid` to a parameter).
+        const p = spec.positional[pos]!;
+        const t = p.type.take(args, i, `the ${p.label.toLowerCase()} of \`${head.name}\``, a.span, ctx);
+        if (t.value !== undefined) out.set(p.key, { span: a.span, value: t.value });
+        pos++;
+        i = Math.max(t.next, i + 1);
         continue;
       }
       if (spec.rest) {

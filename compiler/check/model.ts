@@ -197,6 +197,7 @@ class ModelWalker {
       positional: block.params.map((p) => ({ key: p.name.name, type: anyArg, required: p.default === undefined, label: p.name.name.toUpperCase() })),
       options: Object.fromEntries(block.params.map((p) => [p.name.name, anyArg])),
       flags: {},
+      namesArePositional: true,
       example: `${name} ${block.params.map((p) => p.name.name).join(" ")}`.trim(),
     };
     const before = this.complete;

@@ -130,3 +130,20 @@ describe.concurrent("dnnc", () => {
     expect(r.stderr).toContain("json");
   });
 });
+
+describe("directories and unreadable files", () => {
+  it("a directory argument checks every .dnn file below it", async () => {
+    const r = await dnnc(["check", "examples"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("ok examples/mnist/8-ensemble.dnn");
+    expect(r.stdout).toContain("ok examples/classic/lenet5.dnn");
+  });
+
+  it("a missing file is one line with the reason, and JSON lists it", async () => {
+    const r = await dnnc(["check", "no/such/file.dnn"]);
+    expect(r.stderr.trim()).toBe('error: cannot read "no/such/file.dnn": no such file');
+    const j = await dnnc(["check", "--format", "json", "no/such/file.dnn"]);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout).unreadable).toEqual([{ file: "no/such/file.dnn", reason: "no such file" }]);
+  });
+});
