@@ -1,0 +1,182 @@
+/**
+ * Kernels of a convolution (2-D, or 1-D with H = 1), all implicit GEMMs: window indices are worked
+ * out inside the operand loads, so no im2col buffer exists, and padding is a bounds check.
+ *   forward  Y = act(W ⊛ X + b)   M = batch·OH·OW positions, N = filters, K = C·KH·KW taps
+ *   params   dW = dZ ⋆ X, db = Σ dZ   M = filters, N = C·KH·KW (+1: a column of ones gives db), K = rows·OH·OW;
+ *            split-K over the long K into aux partials plus a reduce kernel
+ *   input    dX = dZ ⊛ rot180(W)   M = batch·IH·IW, N = C, K = F·KH·KW; each input position gathers the
+ *            output positions whose window covers it (stride divisibility, dilation, padding)
+ * where dZ = dY ⊙ act'(Y) is formed while loading. W is F×C×KH×KW; tensors are N×C×H×W.
+ * Unsigned index arithmetic throughout: a position in the padded input is `o·S + t·D`, valid when
+ * PAD ≤ it < PAD + IN.
+ */
+import type { ConvOp, IrGraph } from "../ir/graph.js";
+import { activationExpr, activationText, derivNeedsOutput, dzFunction, dzText } from "./activation-fn.js";
+import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
+import type { OpKernels, RenderContext } from "./kernel.js";
+
+/** Forward, parameter-gradient and input-gradient kernels of one conv op; `options` overrides the GEMM plan (tests, benchmarks). */
+export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: GemmOptions = {}): OpKernels {
+  const common = { op: `${op.name} (conv)`, origin: ctx.where(op), fuses: [op.name] };
+  const act = op.activation;
+  const taps = op.channels * op.kernelH * op.kernelW;
+  const inPos = op.inH * op.inW;
+  const outPos = op.outH * op.outW;
+  const wOffset = g.params[op.weight]!.offset;
+  const bOffset = op.bias === undefined ? undefined : g.params[op.bias]!.offset;
+  const withBias = bOffset !== undefined;
+  const constants: GemmConstant[] = [
+    { name: "C", value: op.channels, doc: `input channels of ${g.tensors[op.x]!.name}` },
+    { name: "IH", value: op.inH, doc: "input height" },
+    { name: "IW", value: op.inW, doc: "input width" },
+    { name: "F", value: op.filters, doc: "filters" },
+    { name: "OH", value: op.outH, doc: "output height" },
+    { name: "OW", value: op.outW, doc: "output width" },
+    { name: "KH", value: op.kernelH, doc: "kernel height" },
+    { name: "KW", value: op.kernelW, doc: "kernel width" },
+    { name: "SH", value: op.strideH, doc: "stride" },
+    { name: "SW", value: op.strideW },
+    { name: "DH", value: op.dilationH, doc: "dilation" },
+    { name: "DW", value: op.dilationW },
+    { name: "PT", value: op.padTop, doc: "padding before (top, left)" },
+    { name: "PL", value: op.padLeft },
+    { name: "IN_POS", value: inPos, doc: "IH·IW" },
+    { name: "OUT_POS", value: outPos, doc: "OH·OW" },
+    { name: "TAPS", value: taps, doc: "C·KH·KW: weights per filter" },
+    { name: "W_OFFSET", value: wOffset, doc: `${g.params[op.weight]!.name} in the arena (F × C × KH × KW)` },
+    ...(bOffset === undefined ? [] : [{ name: "B_OFFSET", value: bOffset, doc: `${g.params[op.bias!]!.name} in the arena` }]),
+  ];
+  const dzBindings: GemmBinding[] = [
+    { name: "dy", buffer: `grad:${op.y}`, access: "read", use: "load" },
+    ...(derivNeedsOutput(act) ? [{ name: "y", buffer: `act:${op.y}`, access: "read", use: "load" } as const] : []),
+  ];
+  const dz = dzFunction(act, op.slope);
+  const dzDoc = dzText(act, op.slope);
+  // X at example `ex`, channel `c`, output position `p` seen through tap (i, j): 0 in the padding.
+  const readWindow = [
+    "let hp = (p / OW) * SH + i * DH; // row in the padded input",
+    "let wp = (p % OW) * SW + j * DW;",
+    "if (hp < PT || hp >= PT + IH || wp < PL || wp >= PL + IW) { return 0.0; }",
+    "return x[(ex * C + c) * IN_POS + (hp - PT) * IW + (wp - PL)];",
+  ].join("\n");
+  const geometry = `${op.kernelH}×${op.kernelW} window, stride ${op.strideH}×${op.strideW}, dilation ${op.dilationH}×${op.dilationW}, padding ${op.padTop},${op.padLeft} before`;
+
+  const forward: GemmSpec = {
+    ...common,
+    name: `${op.name}_forward`,
+    phase: "forward",
+    trainingOnly: false,
+    summary: [`Y = ${activationText(act, op.slope, `W ⊛ X${withBias ? " + b" : ""}`)}: ${op.channels}×${op.inH}×${op.inW} → ${op.filters}×${op.outH}×${op.outW}, ${geometry}`],
+    m: ctx.batch * outPos,
+    n: op.filters,
+    k: taps,
+    dims: { m: "batch · OH · OW output positions", n: "filters", k: "C · KH · KW taps" },
+    constants,
+    bindings: [
+      { name: "x", buffer: `act:${op.x}`, access: "read", use: "load" },
+      { name: "params", buffer: "params", access: "read", use: withBias ? "both" : "load" },
+      { name: "y", buffer: `act:${op.y}`, access: "read_write", use: "store" },
+    ],
+    a: {
+      doc: "X under tap k of output position m (example m / OUT_POS)",
+      body: ["let ex = m / OUT_POS;", "let p = m % OUT_POS;", "let c = k / (KH * KW);", "let i = (k / KW) % KH;", "let j = k % KW;", readWindow].join("\n"),
+    },
+    b: { doc: "W[n, k], filter n, tap k", body: "return params[W_OFFSET + n * TAPS + k];" },
+    store: {
+      doc: `Y[ex, n, p] = ${activationText(act, op.slope, `value${withBias ? " + b[n]" : ""}`)}`,
+      body: `let z = value${withBias ? " + params[B_OFFSET + n]" : ""};\ny[((m / OUT_POS) * F + n) * OUT_POS + m % OUT_POS] = ${activationExpr(act, "z", op.slope)};`,
+    },
+    fastAxis: "m",
+  };
+
+  const params: GemmSpec = {
+    ...common,
+    name: `${op.name}_grad_params`,
+    phase: "backward",
+    trainingOnly: true,
+    summary: [`dW[f, tap] = Σ_positions dZ · X under the tap${withBias ? ", db[f] = Σ dZ" : ""}, ${dzDoc}; rows past uniforms.rows are left out`],
+    m: op.filters,
+    n: taps + (withBias ? 1 : 0),
+    k: ctx.batch * outPos,
+    dims: { m: "filters", n: withBias ? "C · KH · KW taps, plus a column of ones whose output is db" : "C · KH · KW taps", k: "batch · OH · OW output positions" },
+    kEnd: "uniforms.rows * OUT_POS",
+    constants,
+    bindings: [
+      { name: "x", buffer: `act:${op.x}`, access: "read", use: "load" },
+      ...dzBindings,
+      { name: "uniforms", buffer: "uniforms", access: "uniform", use: "load" },
+      { name: "grads", buffer: "grads", access: "read_write", use: "store" },
+    ],
+    helpers: dz,
+    a: { doc: `${dzDoc.replace("dZ", "dZ[ex, m, p]")} at output position k = (ex, p)`, body: "return dz_at(((k / OUT_POS) * F + m) * OUT_POS + k % OUT_POS);" },
+    b: {
+      doc: `X under tap n of output position k${withBias ? "; tap TAPS is the ones column" : ""}`,
+      body: [...(withBias ? ["if (n == TAPS) { return 1.0; }"] : []), "let ex = k / OUT_POS;", "let p = k % OUT_POS;", "let c = n / (KH * KW);", "let i = (n / KW) % KH;", "let j = n % KW;", readWindow].join("\n"),
+    },
+    store: withBias
+      ? { doc: "dW[m, n], or db[m] for the ones column", body: "if (n < TAPS) { grads[W_OFFSET + m * TAPS + n] = value; } else { grads[B_OFFSET + m] = value; }" }
+      : { doc: "dW[m, n]", body: "grads[W_OFFSET + m * TAPS + n] = value;" },
+    fastAxis: "n",
+  };
+
+  const inputSpec = (accumulate: boolean): GemmSpec => ({
+    ...common,
+    name: `${op.name}_grad_input`,
+    phase: "backward",
+    trainingOnly: true,
+    summary: [`dX ${accumulate ? "+=" : "="} dZ ⊛ rot180(W) (transposed convolution), ${dzDoc}`],
+    m: ctx.batch * inPos,
+    n: op.channels,
+    k: op.filters * op.kernelH * op.kernelW,
+    dims: { m: "batch · IH · IW input positions", n: "input channels", k: "F · KH · KW" },
+    constants,
+    bindings: [
+      ...dzBindings,
+      { name: "params", buffer: "params", access: "read", use: "load" },
+      { name: "dx", buffer: `grad:${op.x}`, access: "read_write", use: "store" },
+    ],
+    helpers: dz,
+    a: {
+      doc: "dZ at the output position whose tap (i, j) of filter f lands on input position m; 0 if none",
+      body: [
+        "let ex = m / IN_POS;",
+        "let q = m % IN_POS;",
+        "let f = k / (KH * KW);",
+        "let i = (k / KW) % KH;",
+        "let j = k % KW;",
+        "// oh·SH + i·DH = h + PT must hold for a whole oh in [0, OH)",
+        "let th = q / IW + PT;",
+        "let tw = q % IW + PL;",
+        "if (th < i * DH || tw < j * DW) { return 0.0; }",
+        "let sh = th - i * DH;",
+        "let sw = tw - j * DW;",
+        "if (sh % SH != 0u || sw % SW != 0u) { return 0.0; }",
+        "let oh = sh / SH;",
+        "let ow = sw / SW;",
+        "if (oh >= OH || ow >= OW) { return 0.0; }",
+        "return dz_at(((ex * F + f) * OH + oh) * OW + ow);",
+      ].join("\n"),
+    },
+    b: { doc: "W[f, n, i, j] for k = (f, i, j)", body: "return params[W_OFFSET + ((k / (KH * KW)) * C + n) * KH * KW + k % (KH * KW)];" },
+    store: {
+      doc: `dX[ex, n, q] ${accumulate ? "+=" : "="} value`,
+      body: `dx[((m / IN_POS) * C + n) * IN_POS + m % IN_POS] ${accumulate ? "+=" : "="} value;`,
+    },
+    fastAxis: "m",
+  });
+
+  const forwardKernels = renderGemm(forward, ctx, options);
+  const paramKernels = renderGemm(params, ctx, options);
+  const inputKernels = (accumulate: boolean): GemmKernels => renderGemm(inputSpec(accumulate), ctx, options);
+  // Both input variants share the kernel name and split, hence the aux buffer declared here.
+  const inputAux = inputKernels(false).aux;
+  return {
+    forward: forwardKernels.kernels,
+    params: paramKernels.kernels,
+    input: (index, accumulate) => {
+      if (index !== 0) throw new Error(`bug: conv has one input, asked for input ${index}`);
+      return inputKernels(accumulate).kernels;
+    },
+    aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux],
+  };
+}

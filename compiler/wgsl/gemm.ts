@@ -1,0 +1,416 @@
+/**
+ * One template for every GEMM-shaped kernel: C[M×N] = Σ_k A(m,k)·B(k,n), where A and B are WGSL
+ * accessor bodies the caller writes (implicit GEMM: conv windows, transposes and fused prologues
+ * such as dY·act'(y) happen inside the loads) and C goes through a caller-written epilogue (bias and
+ * activation, overwrite or `+=`). The template calls the accessors only inside the matrices; the
+ * gpu strategy's staging loads go through bounds-checked `load_a`/`load_b` (0 outside) instead.
+ *
+ * Strategies:
+ *   cpu  barrier-free and without workgroup memory (llvmpipe runs barriers as coroutine switches):
+ *        each invocation owns a TM×TN register tile (1–16 each, chosen per shape by a load-count
+ *        model), 1-D workgroups of 64; edge tiles clamp their indices so the inner loop never branches.
+ *   gpu  32×32 output tiles staged through workgroup memory in K-chunks of 16, 8×8 invocations
+ *        with 4×4 outputs each (the tfjs MatMulPacked layout).
+ * Split-K: when the output has too few tiles to fill the machine and K is long, slices of K run in
+ * parallel (grid z) into an aux partials buffer and a second kernel sums them through the epilogue.
+ */
+import { wgslStepUniforms, type AuxBuffer, type BufferName, type Kernel, type Phase, type RenderContext } from "./kernel.js";
+
+/** A buffer a GEMM kernel binds, under a WGSL name, and which part of the kernel reads it. */
+export interface GemmBinding {
+  /** WGSL identifier: `x`, `params`, `dy`. */
+  readonly name: string;
+  readonly buffer: BufferName;
+  readonly access: "read" | "read_write" | "uniform";
+  /** `load`: the operand accessors or `kEnd`; `store`: the epilogue; `both`. */
+  readonly use: "load" | "store" | "both";
+}
+
+/** A named WGSL constant the accessors use, with a comment saying what it counts. */
+export interface GemmConstant {
+  readonly name: string;
+  readonly value: number;
+  readonly doc?: string;
+}
+
+/** A function body with a one-line description for the generated code. */
+export interface GemmFn {
+  readonly doc: string;
+  readonly body: string;
+}
+
+/** Everything that makes one GEMM-shaped kernel what it is. */
+export interface GemmSpec {
+  /** Kernel name: `dense1_forward`, `conv1_grad_input`. */
+  readonly name: string;
+  readonly phase: Phase;
+  readonly trainingOnly: boolean;
+  /** The IR op for the header: `dense1 (dense)`, its `.dnn` location, and the ops this kernel fuses. */
+  readonly op: string;
+  readonly origin: string;
+  readonly fuses: readonly string[];
+  /** What the kernel computes, in a line or two of math. */
+  readonly summary: readonly string[];
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** What M, N and K count, for the constant comments. */
+  readonly dims: { readonly m: string; readonly n: string; readonly k: string };
+  /** A u32 WGSL expression bounding k at run time (≤ K), e.g. `uniforms.rows * 576u` for reductions over the batch. */
+  readonly kEnd?: string;
+  readonly constants: readonly GemmConstant[];
+  readonly bindings: readonly GemmBinding[];
+  /** Extra WGSL functions the operand accessors call (bindings with use `load`). */
+  readonly helpers?: string;
+  /** Extra WGSL functions the epilogue calls (bindings with use `store`). */
+  readonly storeHelpers?: string;
+  /** Body of `fn a_at(m: u32, k: u32) -> f32`, called only with m < M, k < K (padding checks are the body's). */
+  readonly a: GemmFn;
+  /** Body of `fn b_at(k: u32, n: u32) -> f32`, called only with k < K, n < N. */
+  readonly b: GemmFn;
+  /** Body of `fn store_c(m: u32, n: u32, value: f32)`, called once for every m < M, n < N. */
+  readonly store: GemmFn;
+  /** Which output axis consecutive invocations walk (cpu strategy): pick the one whose loads are contiguous. */
+  readonly fastAxis?: "m" | "n";
+}
+
+/** Choices a caller may force; the defaults come from the context. */
+export interface GemmOptions {
+  readonly strategy?: "cpu" | "gpu";
+  /** Register tile of one invocation (cpu strategy). */
+  readonly tm?: number;
+  readonly tn?: number;
+  /** Number of K slices, or "auto" (default). */
+  readonly splitK?: number | "auto";
+}
+
+/** The kernels of one GEMM (one, or two with split-K) and the aux buffers they bind. */
+export interface GemmKernels {
+  readonly kernels: readonly Kernel[];
+  readonly aux: readonly AuxBuffer[];
+}
+
+const CPU_WORKGROUP = 64;
+/** Invocations that keep llvmpipe's threads busy (≥ 8 workgroups of 64). */
+const CPU_PARALLEL = 512;
+const CPU_TILES = [1, 2, 4, 8, 16] as const;
+const GPU_TILE = 32;
+const GPU_TILE_K = 16;
+const GPU_THREADS = 8;
+/** Workgroups that fill a large GPU (an H100 has 132 SMs). */
+const GPU_PARALLEL = 264;
+const MAX_SLICES = 256;
+
+/** How one GEMM is cut up: register tile (cpu) and K slices. */
+interface Plan {
+  readonly strategy: "cpu" | "gpu";
+  readonly tm: number;
+  readonly tn: number;
+  readonly slices: number;
+}
+
+/** Render the kernels of one GEMM. */
+export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOptions = {}): GemmKernels {
+  const plan = planGemm(spec, ctx, options);
+  const { strategy, tm, tn, slices } = plan;
+  const wgSize = strategy === "gpu" ? GPU_THREADS * GPU_THREADS : cpuWorkgroup(ctx);
+  const tilesM = Math.ceil(spec.m / tm);
+  const tilesN = Math.ceil(spec.n / tn);
+  const groups = strategy === "gpu" ? tilesM * tilesN : Math.ceil((tilesM * tilesN) / wgSize);
+  const kSlice = Math.ceil(spec.k / slices);
+  const grid = grid2d(groups, ctx.maxWorkgroupsPerDimension);
+  const partials = slices > 1 ? `${spec.name}_partials` : undefined;
+
+  const gemmBindings: GemmBinding[] = partials
+    ? [...spec.bindings.filter((b) => b.use !== "store"), { name: "partials", buffer: `aux:${partials}`, access: "read_write", use: "store" }]
+    : [...spec.bindings];
+  const strategyLine =
+    strategy === "gpu"
+      ? `Strategy gpu: ${GPU_TILE}×${GPU_TILE} output tiles staged through workgroup memory (K chunks of ${GPU_TILE_K}), ${GPU_THREADS}×${GPU_THREADS} invocations × 4×4 outputs.`
+      : `Strategy cpu: each invocation owns a ${tm}×${tn} register tile; no workgroup memory, no barriers.`;
+  const header = [
+    `// ${spec.name}: ${spec.op} at ${spec.origin}`,
+    ...spec.summary.map((s) => `//   ${s}`),
+    `// Implicit GEMM C[M×N] = Σ_k A(m,k)·B(k,n) with M = ${spec.m}, N = ${spec.n}, K = ${spec.k}.`,
+    `// ${strategyLine}`,
+    ...(partials ? [`// Split-K: ${slices} slices of ${kSlice} (grid z) write partial sums; ${spec.name}_reduce adds them.`] : []),
+  ];
+  const layout = [
+    `const TILES_M = ${tilesM}u; // ${tm}-row tiles`,
+    `const TILES_N = ${tilesN}u; // ${tn}-column tiles`,
+    `const GRID_X = ${grid[0]}u; // workgroups along x (more spill into y past the per-dimension limit)`,
+    `const K_SLICE = ${kSlice}u; // K per slice (grid z)`,
+  ];
+  const kEnd = spec.kEnd ? `min(K, ${spec.kEnd})` : "K";
+  const write = partials ? "partials[(slice * M + m) * N + n] = acc" : "store_c(m, n, acc)";
+  const main =
+    strategy === "gpu"
+      ? gpuMain({ kEnd, write })
+      : cpuMain({ tm, tn, wgSize, kEnd, write, fast: spec.fastAxis ?? "n" });
+  const gemmCode = [
+    header.join("\n"),
+    declarations(gemmBindings),
+    [...dimConstants(spec), ...layout].join("\n"),
+    spec.helpers?.trim(),
+    accessors(spec, strategy === "gpu"),
+    partials ? undefined : spec.storeHelpers?.trim(),
+    partials ? undefined : epilogue(spec),
+    main,
+  ];
+  const kernels: Kernel[] = [
+    {
+      name: spec.name,
+      phase: spec.phase,
+      code: module(gemmCode),
+      bindings: gemmBindings.map(({ buffer, access }) => ({ buffer, access })),
+      workgroups: [grid[0], grid[1], slices],
+      trainingOnly: spec.trainingOnly,
+      flops: 2 * spec.m * spec.n * spec.k,
+      bytes: 4 * (spec.m * spec.k + spec.k * spec.n + spec.m * spec.n * slices),
+      fuses: spec.fuses,
+      origin: spec.origin,
+    },
+  ];
+  if (!partials) return { kernels, aux: [] };
+  kernels.push(reduceKernel(spec, ctx, partials, slices));
+  return { kernels, aux: [{ name: partials, floats: slices * spec.m * spec.n }] };
+}
+
+/** The kernel that sums split-K partials and applies the epilogue, one invocation per output. */
+function reduceKernel(spec: GemmSpec, ctx: RenderContext, partials: string, slices: number): Kernel {
+  const bindings: GemmBinding[] = [{ name: "partials", buffer: `aux:${partials}`, access: "read", use: "load" }, ...spec.bindings.filter((b) => b.use !== "load")];
+  const outputs = spec.m * spec.n;
+  const wg = cpuWorkgroup(ctx);
+  const grid = grid2d(Math.ceil(outputs / wg), ctx.maxWorkgroupsPerDimension);
+  const code = [
+    [`// ${spec.name}_reduce: ${spec.op} at ${spec.origin}`, ...spec.summary.map((s) => `//   ${s}`), `// Sums the ${slices} split-K partials of ${spec.name} and applies the epilogue; one invocation per output.`].join("\n"),
+    declarations(bindings),
+    [...dimConstants(spec).filter((c) => !c.startsWith("const K ")), `const SLICES = ${slices}u;`, `const GRID_X = ${grid[0]}u; // workgroups along x`].join("\n"),
+    spec.storeHelpers?.trim(),
+    epilogue(spec),
+    `@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let i = (wid.y * GRID_X + wid.x) * ${wg}u + lane;
+  if (i >= M * N) { return; }
+  var sum = 0.0;
+  for (var s = 0u; s < SLICES; s++) { sum += partials[s * M * N + i]; }
+  store_c(i / N, i % N, sum);
+}`,
+  ];
+  return {
+    name: `${spec.name}_reduce`,
+    phase: spec.phase,
+    code: module(code),
+    bindings: bindings.map(({ buffer, access }) => ({ buffer, access })),
+    workgroups: [grid[0], grid[1], 1],
+    trainingOnly: spec.trainingOnly,
+    flops: outputs * slices,
+    bytes: 4 * outputs * (slices + 1),
+    fuses: spec.fuses,
+    origin: spec.origin,
+  };
+}
+
+/** Choose the strategy, the register tile and the K split. */
+function planGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOptions): Plan {
+  const auto = options.splitK === undefined || options.splitK === "auto";
+  // The gpu layout needs 64 invocations per workgroup; the cpu layout adapts to any limit.
+  if ((options.strategy ?? ctx.target) === "gpu" && ctx.maxWorkgroupSize >= GPU_THREADS * GPU_THREADS) {
+    const groups = Math.ceil(spec.m / GPU_TILE) * Math.ceil(spec.n / GPU_TILE);
+    const slices = auto ? autoSlices(groups, GPU_PARALLEL, spec.k, 64) : (options.splitK as number);
+    return { strategy: "gpu", tm: GPU_TILE, tn: GPU_TILE, slices: clampSlices(slices, spec.k, ctx) };
+  }
+  const [autoM, autoN] = cpuTile(spec, options.splitK !== 1);
+  const tm = options.tm ?? autoM;
+  const tn = options.tn ?? autoN;
+  const tiles = Math.ceil(spec.m / tm) * Math.ceil(spec.n / tn);
+  const slices = auto ? autoSlices(tiles, CPU_PARALLEL, spec.k, 128) : (options.splitK as number);
+  return { strategy: "cpu", tm, tn, slices: clampSlices(slices, spec.k, ctx) };
+}
+
+function cpuWorkgroup(ctx: RenderContext): number {
+  return Math.min(CPU_WORKGROUP, ctx.maxWorkgroupSize);
+}
+
+/**
+ * The register tile for the cpu strategy. llvmpipe issues every storage load per lane, so a tile
+ * costs about (1/TM + 1/TN) loads per multiply-add plus the FMA itself, over the padded output; the
+ * cheapest tile that still leaves CPU_PARALLEL invocations (counting K slices when the GEMM may be
+ * split) wins, never below 4 along an axis that has 4 or more.
+ */
+function cpuTile(spec: GemmSpec, splittable: boolean): [number, number] {
+  const maxSlices = splittable ? Math.max(1, Math.min(MAX_SLICES, Math.floor(spec.k / 128))) : 1;
+  let best: { tm: number; tn: number; cost: number; parallel: number } | undefined;
+  for (const tm of CPU_TILES)
+    for (const tn of CPU_TILES) {
+      if ((tm < 4 && tm < spec.m) || (tn < 4 && tn < spec.n) || (tm > 2 * spec.m && tm > 1) || (tn > 2 * spec.n && tn > 1)) continue;
+      const tiles = Math.ceil(spec.m / tm) * Math.ceil(spec.n / tn);
+      const parallel = Math.min(CPU_PARALLEL, tiles * maxSlices);
+      const cost = Math.ceil(spec.m / tm) * tm * Math.ceil(spec.n / tn) * tn * (1 / tm + 1 / tn + 1 / 8);
+      if (!best || parallel > best.parallel || (parallel === best.parallel && cost < best.cost)) best = { tm, tn, cost, parallel };
+    }
+  return best ? [best.tm, best.tn] : [4, 4];
+}
+
+/** K slices that bring `units` of parallel work up to `target`, each at least `minSlice` long. */
+function autoSlices(units: number, target: number, k: number, minSlice: number): number {
+  if (units >= target) return 1;
+  return Math.max(1, Math.min(Math.ceil(target / units), Math.floor(k / minSlice), MAX_SLICES));
+}
+
+function clampSlices(slices: number, k: number, ctx: RenderContext): number {
+  return Math.max(1, Math.min(Math.floor(slices), k, ctx.maxWorkgroupsPerDimension));
+}
+
+/** Spread `groups` workgroups over x and y so neither exceeds the per-dimension limit. */
+function grid2d(groups: number, maxPerDim: number): [number, number] {
+  if (groups <= maxPerDim) return [Math.max(1, groups), 1];
+  const y = Math.ceil(groups / maxPerDim);
+  return [Math.ceil(groups / y), y];
+}
+
+/** Names the templates declare themselves. */
+const RESERVED = new Set(["M", "N", "K", "TM", "TN", "TILES_M", "TILES_N", "GRID_X", "K_SLICE", "SLICES", "TILE", "TILE_K", "PER"]);
+
+function dimConstants(spec: GemmSpec): string[] {
+  const clash = spec.constants.find((c) => RESERVED.has(c.name));
+  if (clash) throw new Error(`bug: ${spec.name} declares constant ${clash.name}, which the GEMM template owns`);
+  return [
+    `const M = ${spec.m}u; // ${spec.dims.m}`,
+    `const N = ${spec.n}u; // ${spec.dims.n}`,
+    `const K = ${spec.k}u; // ${spec.dims.k}`,
+    ...spec.constants.map((c) => `const ${c.name} = ${c.value}u;${c.doc ? ` // ${c.doc}` : ""}`),
+  ];
+}
+
+/**
+ * The caller's operand bodies as `a_at`/`b_at` (in range by contract), plus bounds-checked
+ * `load_a`/`load_b` returning 0 outside for the gpu strategy, whose staging loads run past the edges.
+ * The cpu strategy clamps its indices instead, so its inner loop has no branches.
+ */
+function accessors(spec: GemmSpec, checked: boolean): string {
+  const fns = [
+    `// A(m, k): ${spec.a.doc}\nfn a_at(m: u32, k: u32) -> f32 {\n${indent(spec.a.body.trim(), 1)}\n}`,
+    `// B(k, n): ${spec.b.doc}\nfn b_at(k: u32, n: u32) -> f32 {\n${indent(spec.b.body.trim(), 1)}\n}`,
+  ];
+  if (checked) {
+    fns.push(
+      "// A and B with 0 outside the matrices\n" +
+        "fn load_a(m: u32, k: u32) -> f32 { return select(0.0, a_at(min(m, M - 1u), min(k, K - 1u)), m < M && k < K); }\n" +
+        "fn load_b(k: u32, n: u32) -> f32 { return select(0.0, b_at(min(k, K - 1u), min(n, N - 1u)), k < K && n < N); }",
+    );
+  }
+  return fns.join("\n\n");
+}
+
+function epilogue(spec: GemmSpec): string {
+  return `// C(m, n): ${spec.store.doc}\nfn store_c(m: u32, n: u32, value: f32) {\n${indent(spec.store.body.trim(), 1)}\n}`;
+}
+
+/** One invocation per TM×TN tile; rows and columns past the edge load clamped indices and are not stored, so the inner loop has no branches. */
+function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: string; fast: "m" | "n" }): string {
+  const [mTile, nTile] = p.fast === "n" ? ["tile / TILES_N", "tile % TILES_N"] : ["tile % TILES_M", "tile / TILES_M"];
+  return `const TM = ${p.tm}u; // rows per invocation
+const TN = ${p.tn}u; // columns per invocation
+
+@compute @workgroup_size(${p.wgSize})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let tile = (wid.y * GRID_X + wid.x) * ${p.wgSize}u + lane;
+  if (tile >= TILES_M * TILES_N) { return; }
+  let m0 = (${mTile}) * TM;
+  let n0 = (${nTile}) * TN;
+  let slice = wid.z;
+  let k_begin = slice * K_SLICE;
+  let k_end = min(k_begin + K_SLICE, ${p.kEnd});
+  var acc: array<array<f32, TN>, TM>;
+  for (var k = k_begin; k < k_end; k++) {
+    var a: array<f32, TM>;
+    var b: array<f32, TN>;
+    for (var i = 0u; i < TM; i++) { a[i] = a_at(min(m0 + i, M - 1u), k); }
+    for (var j = 0u; j < TN; j++) { b[j] = b_at(k, min(n0 + j, N - 1u)); }
+    for (var i = 0u; i < TM; i++) {
+      for (var j = 0u; j < TN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
+    }
+  }
+  for (var i = 0u; i < TM; i++) {
+    for (var j = 0u; j < TN; j++) {
+      let m = m0 + i;
+      let n = n0 + j;
+      if (m < M && n < N) { ${p.write.replace("acc", "acc[i][j]")}; }
+    }
+  }
+}`;
+}
+
+/** tfjs-style: the workgroup stages TILE×TILE_K of A and TILE_K×TILE of B, then each invocation does 4×4 outputs. */
+function gpuMain(p: { kEnd: string; write: string }): string {
+  return `const TILE = ${GPU_TILE}u; // output tile edge per workgroup
+const TILE_K = ${GPU_TILE_K}u; // K chunk staged per iteration
+const PER = 4u; // outputs per invocation along each axis
+
+var<workgroup> tile_a: array<f32, ${GPU_TILE * GPU_TILE_K}>; // TILE × TILE_K, row-major
+var<workgroup> tile_b: array<f32, ${GPU_TILE_K * GPU_TILE}>; // TILE_K × TILE, row-major
+
+@compute @workgroup_size(${GPU_THREADS}, ${GPU_THREADS})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let tile = wid.y * GRID_X + wid.x;
+  if (tile >= TILES_M * TILES_N) { return; } // uniform: the whole workgroup leaves
+  let m_base = (tile / TILES_N) * TILE;
+  let n_base = (tile % TILES_N) * TILE;
+  let slice = wid.z;
+  let k_begin = slice * K_SLICE;
+  let k_end = min(k_begin + K_SLICE, ${p.kEnd});
+  var acc: array<array<f32, PER>, PER>;
+  for (var k0 = k_begin; k0 < k_end; k0 += TILE_K) {
+    for (var e = lane; e < TILE * TILE_K; e += ${GPU_THREADS * GPU_THREADS}u) {
+      let ka = k0 + e % TILE_K;
+      tile_a[e] = select(0.0, load_a(m_base + e / TILE_K, ka), ka < k_end);
+      let kb = k0 + e / TILE;
+      tile_b[e] = select(0.0, load_b(kb, n_base + e % TILE), kb < k_end);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TILE_K; kk++) {
+      var a: array<f32, PER>;
+      var b: array<f32, PER>;
+      for (var i = 0u; i < PER; i++) { a[i] = tile_a[(lid.y * PER + i) * TILE_K + kk]; }
+      for (var j = 0u; j < PER; j++) { b[j] = tile_b[kk * TILE + lid.x * PER + j]; }
+      for (var i = 0u; i < PER; i++) {
+        for (var j = 0u; j < PER; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < PER; i++) {
+    for (var j = 0u; j < PER; j++) {
+      let m = m_base + lid.y * PER + i;
+      let n = n_base + lid.x * PER + j;
+      if (m < M && n < N) { ${p.write.replace("acc", "acc[i][j]")}; }
+    }
+  }
+}`;
+}
+
+/** WGSL declarations for bindings, in order (binding i = bindings[i]), plus StepUniforms when bound. */
+function declarations(bindings: readonly GemmBinding[]): string {
+  const storage = bindings.filter((b) => b.access !== "uniform").length;
+  if (storage > 8) throw new Error(`bug: ${storage} storage bindings; compat devices allow 8`);
+  const lines = bindings.map((b, i) =>
+    b.access === "uniform"
+      ? `@group(0) @binding(${i}) var<uniform> ${b.name}: StepUniforms;`
+      : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<f32>; // ${b.buffer}`,
+  );
+  return bindings.some((b) => b.access === "uniform") ? `${wgslStepUniforms}\n\n${lines.join("\n")}` : lines.join("\n");
+}
+
+function module(parts: readonly (string | undefined)[]): string {
+  return parts.filter((p): p is string => p !== undefined && p !== "").join("\n\n") + "\n";
+}
+
+/** Indent every line of `text` by `level` steps of two spaces. */
+export function indent(text: string, level: number): string {
+  const pad = "  ".repeat(level);
+  return text
+    .split("\n")
+    .map((l) => (l === "" ? l : pad + l))
+    .join("\n");
+}
