@@ -3,6 +3,9 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFileSync } from "node:fs";
 import { checkCommand, summaryCommand, type CommandResult, type OutputFormat } from "./commands.js";
+import { compileCommand } from "./compile.js";
+import { evalCommand, predictCommand } from "./eval.js";
+import { trainCommand } from "./train.js";
 
 /** The package version, found by walking up from this file (works from cli/ and dist/cli/). */
 function version(): string {
@@ -32,6 +35,15 @@ function positiveInt(v: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
   return n;
 }
+function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return n;
+}
+function target(v: string): "cpu" | "gpu" {
+  if (v !== "cpu" && v !== "gpu") throw new InvalidArgumentError("use `cpu` or `gpu`");
+  return v;
+}
 
 /** Build the commander program (exported for tests). */
 export function program(): Command {
@@ -47,6 +59,11 @@ Examples:
   $ dnnc summary examples/mnist/3-two-conv-pool.dnn
                                              layers, output shapes, parameters, FLOPs, memory
   $ dnnc check model.dnn --format json       diagnostics as JSON, for editors and scripts
+  $ dnnc compile examples/mnist/1-fc100-sigmoid.dnn --explain
+                                             fused WGSL kernels, manifest.json and trainer.ts in out/
+  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2
+                                             a quick training run on the WebGPU adapter at hand
+  $ dnnc eval runs/FC100                     test accuracy and confusion matrix of the trained weights
 
 Language reference: docs/language.md`,
     );
@@ -64,6 +81,37 @@ Language reference: docs/language.md`,
     .option("--format <format>", "text or json", format, "text")
     .addHelpText("after", "\nExample:\n  $ dnnc summary examples/classic/lenet5.dnn --batch 128")
     .action((file: string, o: { model?: string; batch?: number; format: OutputFormat }) => emit(summaryCommand(file, o)));
+  p.command("compile")
+    .description("compile a model and its training into fused WGSL kernels, manifest.json and a trainer.ts in OUT/<Model>/")
+    .argument("<file>", "a .dnn file")
+    .option("-o, --out <dir>", "output directory", "out")
+    .option("-m, --model <name>", "the model to compile (default: the one with a train block)")
+    .option("--explain", "print each kernel with the ops it fuses, its dispatch size, FLOPs and bytes per step")
+    .option("--target <target>", "kernel strategy: cpu (software adapters) or gpu", target, "gpu")
+    .addHelpText("after", "\nExample:\n  $ dnnc compile examples/mnist/1-fc100-sigmoid.dnn --explain\n  $ npx tsx out/FC100/trainer.ts --epochs 1")
+    .action(async (file: string, o: { out: string; model?: string; explain?: boolean; target: "cpu" | "gpu" }) => emit(await compileCommand(file, { ...o, version: version() })));
+  p.command("train")
+    .description("train a model with its train block on the WebGPU adapter at hand (a GPU, or llvmpipe)")
+    .argument("<file>", "a .dnn file")
+    .option("-m, --model <name>", "the model to train (default: the one with a train block)")
+    .option("--epochs <n>", "override the number of epochs", positiveInt)
+    .option("--limit <n>", "train on the first N examples only (validate on N/5), for quick runs", positiveInt)
+    .option("--seed <n>", "override the seed", wholeNumber)
+    .option("--out <dir>", "directory for runs; this run goes to OUT/<Model>/", "runs")
+    .option("--resume", "continue from OUT/<Model>/checkpoint.safetensors")
+    .addHelpText("after", "\nExample:\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --resume")
+    .action(async (file: string, o: { model?: string; epochs?: number; limit?: number; seed?: number; out: string; resume?: boolean }) => emit(await trainCommand(file, { ...o, version: version() })));
+  p.command("eval")
+    .description("test-set accuracy and confusion matrix of trained weights (a .safetensors file or a run directory)")
+    .argument("<checkpoint>", "model.safetensors, checkpoint.safetensors, or a run directory such as runs/FC100")
+    .addHelpText("after", "\nExample:\n  $ dnnc eval runs/FC100")
+    .action(async (checkpoint: string) => emit(await evalCommand(checkpoint, { version: version() })));
+  p.command("predict")
+    .description("predict test-set images by index with trained weights")
+    .argument("<checkpoint>", "model.safetensors, checkpoint.safetensors, or a run directory")
+    .argument("<indices...>", "test-set image indices", (v: string, acc: number[] = []) => [...acc, wholeNumber(v)])
+    .addHelpText("after", "\nExample:\n  $ dnnc predict runs/FC100 0 1 2")
+    .action(async (checkpoint: string, indices: number[]) => emit(await predictCommand(checkpoint, indices, { version: version() })));
   p.exitOverride();
   return p;
 }

@@ -1,0 +1,58 @@
+/** The plan's verifier: the invariants the runtime relies on, checked before anything is emitted. */
+import type { Kernel } from "../wgsl/kernel.js";
+import type { Plan } from "./plan.js";
+
+/** Limits the plan must respect (WebGPU's defaults unless the adapter grants more). */
+export interface PlanLimits {
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+}
+
+/** WebGPU's guaranteed minimums: what a plan for an unknown adapter must fit. */
+export const defaultLimits: PlanLimits = { maxStorageBuffersPerShaderStage: 8, maxStorageBufferBindingSize: 134_217_728, maxComputeWorkgroupsPerDimension: 65_535 };
+
+/**
+ * Problems with the plan, one line each (empty when sound): storage bindings per kernel, buffer
+ * sizes, dispatch sizes, bindings to unknown buffers, and reads of an activation or gradient that no
+ * earlier kernel of the same sequence wrote.
+ */
+export function verifyPlan(plan: Plan, limits: PlanLimits = defaultLimits): string[] {
+  const problems: string[] = [];
+  const buffers = new Map(plan.buffers.map((b) => [b.name, b]));
+  const byName = new Map(plan.kernels.map((k) => [k.name, k]));
+  for (const k of plan.kernels) {
+    const storage = k.bindings.filter((b) => b.access !== "uniform").length;
+    if (storage > limits.maxStorageBuffersPerShaderStage) problems.push(`kernel ${k.name} binds ${storage} storage buffers (limit ${limits.maxStorageBuffersPerShaderStage})`);
+    const names = k.bindings.map((b) => b.buffer);
+    if (new Set(names).size !== names.length) problems.push(`kernel ${k.name} binds one buffer twice`);
+    for (const b of k.bindings) {
+      if (!buffers.has(b.buffer)) problems.push(`kernel ${k.name} binds ${b.buffer}, which the plan does not hold`);
+      if ((b.buffer === "uniforms") !== (b.access === "uniform")) problems.push(`kernel ${k.name} binds ${b.buffer} as ${b.access}`);
+    }
+    k.workgroups.forEach((n, axis) => {
+      if (!(Number.isInteger(n) && n >= 1 && n <= limits.maxComputeWorkgroupsPerDimension)) problems.push(`kernel ${k.name} dispatches ${n} workgroups along ${"xyz"[axis]}`);
+    });
+  }
+  for (const b of plan.buffers) {
+    if (b.words * 4 > limits.maxStorageBufferBindingSize) problems.push(`buffer ${b.name} is ${b.words * 4} bytes (limit ${limits.maxStorageBufferBindingSize})`);
+  }
+  const sequence = (label: string, names: readonly string[]) => {
+    const written = new Set<string>([`act:${plan.graph.input}`]);
+    for (const name of names) {
+      const k: Kernel | undefined = byName.get(name);
+      if (!k) {
+        problems.push(`${label} step names unknown kernel ${name}`);
+        continue;
+      }
+      for (const b of k.bindings) {
+        const tracked = b.buffer.startsWith("act:") || b.buffer.startsWith("grad:");
+        if (tracked && b.access === "read" && !written.has(b.buffer)) problems.push(`${label}: kernel ${name} reads ${b.buffer} before any kernel writes it`);
+      }
+      for (const b of k.bindings) if (b.access === "read_write") written.add(b.buffer);
+    }
+  };
+  sequence("training", plan.train);
+  sequence("evaluation", plan.evaluate);
+  return problems;
+}

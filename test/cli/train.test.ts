@@ -1,0 +1,62 @@
+/** `dnnc compile`, and the failures of `dnnc train`/`eval` that need no adapter. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dnnc } from "./run.js";
+import { dnncEnv } from "./train-run.js";
+
+const stackLine = /^\s+at .+[:(]/m;
+const tmp = mkdtempSync(join(tmpdir(), "dnnc-compile-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe.concurrent("dnnc compile / train / eval without training", () => {
+  it("compile: writes kernels, manifest.json and trainer.ts, and --explain lists the step", async () => {
+    const r = await dnnc(["compile", "examples/mnist/1-fc100-sigmoid.dnn", "-o", tmp, "--explain"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^model FC100 \(examples\/mnist\/1-fc100-sigmoid\.dnn\), batch 10/);
+    expect(r.stdout).toMatch(/training step: \d+ kernels in one command buffer/);
+    expect(r.stdout).toMatch(/dense1_forward +forward +dense1 +\d+×\d+×\d+ +\d +[\d.]+ [kM]? .*1-fc100-sigmoid\.dnn:7/);
+    expect(r.stdout).toMatch(/update_sgd +update/);
+    expect(r.stdout).toMatch(/wrote .*FC100\/: \d+ kernels, manifest\.json, trainer\.ts/);
+    const dir = join(tmp, "FC100");
+    expect(readdirSync(dir).sort()).toEqual(["kernels", "manifest.json", "trainer.ts"]);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(readdirSync(join(dir, "kernels")).length).toBe(manifest.kernels.length);
+  });
+
+  it("compile: a wrong --model name gets a suggestion", async () => {
+    const r = await dnnc(["compile", "examples/mnist/3-two-conv-pool.dnn", "-o", tmp, "--model", "TwoConvPol"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: examples/mnist/3-two-conv-pool.dnn has no model named `TwoConvPol` — did you mean `TwoConvPool`? (models: TwoConvPool)\n");
+  });
+
+  it("compile: a model without a train block is one error line", async () => {
+    const r = await dnnc(["compile", "examples/blocks/conv-pool.dnn", "-o", tmp]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: examples\/blocks\/conv-pool\.dnn defines no model\n$/);
+  });
+
+  it("train: with no adapter, one line on how to get one, exit 1, no stack", async () => {
+    if (process.platform !== "linux") return; // d3d12 exists elsewhere
+    const r = await dnncEnv(["train", "examples/mnist/1-fc100-sigmoid.dnn", "--out", tmp], { DAWNNODE_BACKEND: "d3d12" });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("error"));
+    expect(lines).toEqual([expect.stringMatching(/^error: no WebGPU adapter found \(tried d3d12\); install .*apt-get install/)]);
+    expect(r.stderr).not.toMatch(stackLine);
+  });
+
+  it("train: --resume without a checkpoint says so", async () => {
+    const r = await dnnc(["train", "examples/mnist/1-fc100-sigmoid.dnn", "--out", join(tmp, "none"), "--resume"]);
+    if (/no WebGPU adapter/.test(r.stderr)) return;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: nothing to resume: .*checkpoint\.safetensors does not exist/);
+  });
+
+  it("eval: a missing checkpoint is one error line", async () => {
+    const r = await dnnc(["eval", join(tmp, "nothing.safetensors")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: no such checkpoint: .*nothing\.safetensors\n$/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The kernel plan of every example: order of a training step, buffer sizes, binding limits, and the
+ * manifest the runtime reads. No adapter needed.
+ */
+import { describe, expect, it } from "vitest";
+import { backwardSchedule } from "../../compiler/ir/autodiff.js";
+import { MissingRendererError } from "../../compiler/schedule/plan.js";
+import { verifyPlan } from "../../compiler/schedule/verify.js";
+import { renderers } from "../../compiler/wgsl/index.js";
+import { checkManifest, ManifestError } from "../../runtime/engine/manifest.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { exampleFiles, root } from "../compiler/helpers.js";
+import { compileExample } from "./helpers.js";
+
+/** Examples with a `train` block (block libraries define no model to compile). */
+const examples = exampleFiles().filter((f) => /^\s*train\s/m.test(readFileSync(join(root, f), "utf8")));
+
+describe.each(examples)("plan of %s", (path) => {
+  const c = compileExample(path);
+  const { plan, manifest, graph } = c;
+  const kernels = new Map(plan.kernels.map((k) => [k.name, k]));
+
+  it("verifies and binds at most 8 storage buffers per kernel", () => {
+    expect(verifyPlan(plan)).toEqual([]);
+    for (const k of plan.kernels) expect(k.bindings.filter((b) => b.access !== "uniform").length, k.name).toBeLessThanOrEqual(8);
+  });
+
+  it("orders a training step: forward, loss, backward, one update at the end", () => {
+    const phases = plan.train.map((n) => kernels.get(n)!.phase);
+    const rank = { forward: 0, loss: 1, backward: 2, update: 3 } as const;
+    for (let i = 1; i < phases.length; i++) expect(rank[phases[i]!], `${plan.train[i]} after ${plan.train[i - 1]}`).toBeGreaterThanOrEqual(rank[phases[i - 1]!]);
+    expect(phases[0]).toBe("forward");
+    expect(phases.at(-1)).toBe("update");
+    expect(phases.filter((p) => p === "update")).toHaveLength(1);
+    expect(new Set(plan.train).size).toBe(plan.train.length);
+  });
+
+  it("runs the ops' forward kernels in graph order and their backward kernels in reverse", () => {
+    const opIndex = new Map(graph.ops.map((op, i) => [op.name, i]));
+    const indices = (phase: string) =>
+      plan.train.map((n) => kernels.get(n)!).filter((k) => k.phase === phase && opIndex.has(k.fuses[0]!)).map((k) => opIndex.get(k.fuses[0]!)!);
+    const forward = indices("forward");
+    const backward = indices("backward");
+    expect(forward).toEqual([...forward].sort((a, b) => a - b));
+    expect(backward).toEqual([...backward].sort((a, b) => b - a));
+    const opsWithGradients = new Set(backwardSchedule(graph).flatMap((s) => (s.kind === "loss" ? [] : [s.op.name])));
+    expect(new Set(backward).size).toBe(opsWithGradients.size);
+  });
+
+  it("evaluates with the forward and loss kernels only, none training-only", () => {
+    for (const n of plan.evaluate) {
+      const k = kernels.get(n)!;
+      expect(["forward", "loss"]).toContain(k.phase);
+      expect(k.trainingOnly).toBe(false);
+    }
+    expect(plan.evaluate.some((n) => kernels.get(n)!.name.startsWith("loss"))).toBe(true);
+  });
+
+  it("sizes every buffer from the graph", () => {
+    const words = new Map(plan.buffers.map((b) => [b.name, b.words]));
+    for (const b of plan.buffers) {
+      if (b.tensor !== undefined) expect(b.words, b.name).toBe(plan.ctx.batch * graph.tensors[b.tensor]!.size);
+    }
+    expect(words.get("params")).toBe(graph.paramCount);
+    expect(words.get("grads")).toBe(graph.paramCount);
+    expect(words.get("labels")).toBe(plan.ctx.batch);
+    expect(words.get("uniforms")).toBe(12);
+    expect(words.get(`act:${graph.input}`)).toBe(plan.ctx.batch * graph.tensors[graph.input]!.size);
+    if (plan.optimizerSlots.length > 0) expect(words.get("opt")).toBe(plan.optimizerSlots.length * graph.paramCount);
+  });
+
+  it("describes itself in a manifest the runtime accepts", () => {
+    const roundTrip = checkManifest(JSON.parse(JSON.stringify(manifest)));
+    expect(roundTrip.steps.train).toEqual(plan.train);
+    expect(roundTrip.kernels.map((k) => k.file)).toEqual(plan.kernels.map((k) => `kernels/${k.name}.wgsl`));
+    expect(roundTrip.params.reduce((s, p) => s + p.size, 0)).toBe(graph.paramCount);
+    expect(manifest.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const k of plan.kernels) expect(c.code.get(k.name)).toContain("fn main");
+  });
+});
+
+describe("planning without a renderer", () => {
+  it("names every op kind whose renderer is missing, with where it is used", () => {
+    const without = { ...renderers, ops: { ...renderers.ops, conv: undefined, pool: undefined } };
+    expect(() => compileExample("examples/mnist/3-two-conv-pool.dnn", { renderers: without })).toThrow(MissingRendererError);
+    expect(() => compileExample("examples/mnist/3-two-conv-pool.dnn", { renderers: without })).toThrow(
+      /no WGSL renderer yet for op kind `conv` \(conv1 at examples\/mnist\/3-two-conv-pool\.dnn:6\), op kind `pool` \(pool1 at .*:7\)/,
+    );
+  });
+});
+
+describe("manifest checks", () => {
+  const { manifest } = compileExample("examples/mnist/1-fc100-sigmoid.dnn");
+
+  it("rejects another version, and dangling kernel or buffer names", () => {
+    expect(() => checkManifest({ ...manifest, version: 99 })).toThrow(ManifestError);
+    expect(() => checkManifest({ ...manifest, steps: { train: ["nope"], evaluate: [] } })).toThrow(/unknown kernel nope/);
+    expect(() => checkManifest({ ...manifest, buffers: manifest.buffers.filter((b) => b.name !== "params") })).toThrow(/unknown buffer params/);
+  });
+
+  it("records the training settings without source spans", () => {
+    expect(manifest.training).toMatchObject({ loss: "log_likelihood", optimizer: { kind: "sgd", lr: 0.1 }, batch: 10, epochs: 60, seed: 1, validation: 10000 });
+    expect(JSON.stringify(manifest)).not.toContain('"span"');
+    expect(manifest.output).toEqual({ buffer: `act:${manifest.params.length > 0 ? 2 : 0}`, classes: 10, activation: "softmax" });
+  });
+});
