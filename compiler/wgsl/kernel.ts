@@ -50,25 +50,9 @@ export interface AuxBuffer {
   readonly floats: number;
 }
 
-/** Per-step values, written once per step with one writeBuffer; WGSL struct `StepUniforms`. */
-export interface StepUniforms {
-  /** Training step counter from 1 (Adam's t, dropout's stream). */
-  readonly step: number;
-  /** Root seed for counter-based randomness this run (u32). */
-  readonly seed: number;
-  /** Rows of the batch that hold examples (≤ the compiled batch). */
-  readonly rows: number;
-  /** 1 in training steps, 0 in evaluation (dropout off, batch norm uses running statistics). */
-  readonly training: number;
-  /** Learning rate η for this step. */
-  readonly lr: number;
-  /** λ₁/n and λ₂/n. */
-  readonly l1: number;
-  readonly l2: number;
-  /** 1 − β₁ᵗ and 1 − β₂ᵗ for Adam (1 for other optimizers). */
-  readonly bias1: number;
-  readonly bias2: number;
-}
+/** Per-step values (one writeBuffer per step); the runtime owns their byte layout. */
+export type { StepValues as StepUniforms } from "../../runtime/engine/uniforms.js";
+export { packUniforms as packStepUniforms } from "../../runtime/engine/uniforms.js";
 
 /** The WGSL declaration matching StepUniforms; field order is the byte layout (4 bytes each). */
 export const wgslStepUniforms = `struct StepUniforms {
@@ -85,22 +69,6 @@ export const wgslStepUniforms = `struct StepUniforms {
   _pad1: u32,
   _pad2: u32,
 }`;
-
-/** Pack StepUniforms into the 48 bytes the WGSL struct reads. */
-export function packStepUniforms(u: StepUniforms): ArrayBuffer {
-  const buf = new ArrayBuffer(48);
-  const dv = new DataView(buf);
-  dv.setUint32(0, u.step >>> 0, true);
-  dv.setUint32(4, u.seed >>> 0, true);
-  dv.setUint32(8, u.rows >>> 0, true);
-  dv.setUint32(12, u.training >>> 0, true);
-  dv.setFloat32(16, u.lr, true);
-  dv.setFloat32(20, u.l1, true);
-  dv.setFloat32(24, u.l2, true);
-  dv.setFloat32(28, u.bias1, true);
-  dv.setFloat32(32, u.bias2, true);
-  return buf;
-}
 
 /** Options every renderer receives. */
 export interface RenderContext {

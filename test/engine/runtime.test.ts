@@ -1,6 +1,6 @@
 /** The engine's CPU side: uniform layout, initialisers, weights files, ensembles, data preparation. */
 import { describe, expect, it } from "vitest";
-import { packStepUniforms } from "../../compiler/wgsl/kernel.js";
+import { wgslStepUniforms } from "../../compiler/wgsl/kernel.js";
 import { initialParams, initialState } from "../../runtime/engine/init.js";
 import { packUniforms } from "../../runtime/engine/uniforms.js";
 import type { Manifest } from "../../runtime/engine/manifest.js";
@@ -28,9 +28,17 @@ function oneParam(init: Manifest["params"][number]["init"], fanIn = 400, fanOut 
 }
 
 describe("step uniforms", () => {
-  it("packs the same 48 bytes as the compiler's StepUniforms", () => {
+  it("puts each value at the offset of its field in the WGSL struct the kernels declare", () => {
     const u = { step: 7, seed: 0xdeadbeef, rows: 3, training: 1, lr: 0.05, l1: 1e-5, l2: 2e-4, bias1: 0.1, bias2: 0.001 };
-    expect(new Uint8Array(packUniforms(u))).toEqual(new Uint8Array(packStepUniforms(u)));
+    const fields = [...wgslStepUniforms.matchAll(/^\s*(\w+): (u32|f32),$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    expect(fields.length * 4).toBe(48);
+    const dv = new DataView(packUniforms(u));
+    fields.forEach(([name, type], i) => {
+      if (name.startsWith("_pad")) return;
+      const expected = u[name as keyof typeof u];
+      if (type === "u32") expect(dv.getUint32(4 * i, true)).toBe(expected >>> 0);
+      else expect(dv.getFloat32(4 * i, true)).toBeCloseTo(expected, 6);
+    });
   });
 });
 
