@@ -8,28 +8,9 @@ export type DataSource =
   | { readonly kind: "csv"; readonly train: string; readonly test: string | undefined; readonly classes: number };
 
 export type Loss = "quadratic" | "cross_entropy" | "log_likelihood";
-export type Metric = "val_accuracy" | "val_loss" | "train_accuracy" | "train_loss";
-
-export type OptimizerSpec =
-  | { readonly kind: "sgd"; readonly lr: number }
-  | { readonly kind: "momentum" | "nesterov"; readonly lr: number; readonly momentum: number }
-  | { readonly kind: "adagrad"; readonly lr: number; readonly eps: number }
-  | { readonly kind: "adadelta"; readonly lr: number; readonly rho: number; readonly eps: number }
-  | { readonly kind: "rmsprop"; readonly lr: number; readonly rho: number; readonly eps: number }
-  | { readonly kind: "adam"; readonly lr: number; readonly beta1: number; readonly beta2: number; readonly eps: number };
-
-export type ScheduleSpec =
-  | { readonly kind: "constant" }
-  | { readonly kind: "step"; readonly everyEpochs: number; readonly factor: number }
-  | { readonly kind: "exponential"; readonly gamma: number }
-  | { readonly kind: "cosine"; readonly minFactor: number }
-  | { readonly kind: "plateau"; readonly patience: number; readonly factor: number; readonly minFactor: number; readonly metric: Metric };
-
-export type AugmentSpec =
-  | { readonly kind: "shift"; readonly pixels: number }
-  | { readonly kind: "rotate"; readonly degrees: number }
-  | { readonly kind: "skew"; readonly amount: number }
-  | { readonly kind: "elastic"; readonly alpha: number; readonly sigma: number };
+// The runtime owns these shapes (they travel in manifest.json); the checker produces them as is.
+import type { MetricName as Metric, OptimizerConfig as OptimizerSpec, ScheduleConfig as ScheduleSpec, AugmentConfig as AugmentSpec } from "../../runtime/engine/manifest.js";
+export type { Metric, OptimizerSpec, ScheduleSpec, AugmentSpec };
 
 export type SweepKey = "lr" | "batch" | "epochs" | "l1" | "l2" | "momentum" | "seed";
 
