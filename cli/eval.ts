@@ -1,6 +1,9 @@
 /** `dnnc eval CHECKPOINT` (test accuracy, confusion matrix) and `dnnc predict CHECKPOINT INDEX…`. */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { encodePng } from "../runtime/node/png.js";
+import { labelledImages, misclassified } from "../runtime/pictures.js";
+import type { Raster } from "../runtime/raster.js";
 import { selectImages } from "../runtime/data/image-set.js";
 import { readCheckpointFile } from "../runtime/node/checkpoint-file.js";
 import { requestNodeDevice } from "../runtime/node/gpu.js";
@@ -12,7 +15,7 @@ import type { CommandResult } from "./commands.js";
 import { CommandFailure, deviceTarget, guarded, loadCompiled } from "./compile.js";
 
 /** A weights file from a path that may name a run directory. */
-function weightsPath(path: string): string {
+export function weightsPath(path: string): string {
   if (existsSync(path) && statSync(path).isDirectory()) {
     for (const f of ["model.safetensors", "checkpoint.safetensors"]) if (existsSync(join(path, f))) return join(path, f);
     throw new CommandFailure(`${path} holds no model.safetensors or checkpoint.safetensors`);
@@ -22,7 +25,7 @@ function weightsPath(path: string): string {
 }
 
 /** Recompiles the model a checkpoint was trained from, for this device. */
-function modelOf(path: string, gpu: GpuHandle, version?: string): { compiled: CompiledModel; warning: string } {
+export function modelOf(path: string, gpu: GpuHandle, version?: string): { compiled: CompiledModel; warning: string } {
   const meta = readCheckpointFile(path).metadata;
   const source = meta["dnnc.source"];
   const model = meta["dnnc.model"];
@@ -33,8 +36,15 @@ function modelOf(path: string, gpu: GpuHandle, version?: string): { compiled: Co
   return { compiled, warning: changed ? `warning: ${source} changed since ${path} was written; using the current file's model\n` : "" };
 }
 
-/** `dnnc eval CHECKPOINT`. */
-export function evalCommand(checkpoint: string, o: { version?: string } = {}): Promise<CommandResult> {
+/** Writes a picture as PNG, creating the directory; returns the path. */
+export function writePng(path: string, picture: Raster): string {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, encodePng(picture));
+  return path;
+}
+
+/** `dnnc eval CHECKPOINT [--misclassified FILE.png]`. */
+export function evalCommand(checkpoint: string, o: { version?: string; misclassified?: string } = {}): Promise<CommandResult> {
   return guarded(async () => {
     const path = weightsPath(checkpoint);
     const gpu = await requestNodeDevice();
@@ -51,6 +61,11 @@ export function evalCommand(checkpoint: string, o: { version?: string } = {}): P
         "confusion matrix (rows: true class, columns: predicted):",
         formatConfusion(r.confusion),
       ];
+      if (o.misclassified) {
+        const wrong = misclassified(set.labels, r.predicted);
+        writePng(o.misclassified, labelledImages(set, wrong));
+        lines.push("", `${wrong.length} misclassified test images (label>prediction) drawn in ${o.misclassified}`);
+      }
       return { stdout: lines.join("\n") + "\n", stderr: warning, code: 0 };
     } finally {
       await gpu.destroy();

@@ -6,6 +6,7 @@ import { checkCommand, summaryCommand, type CommandResult, type OutputFormat } f
 import { compileCommand } from "./compile.js";
 import { evalCommand, predictCommand } from "./eval.js";
 import { trainCommand } from "./train.js";
+import { vizCommand } from "./viz.js";
 
 /** The package version, found by walking up from this file (works from cli/ and dist/cli/). */
 function version(): string {
@@ -64,6 +65,7 @@ Examples:
   $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2
                                              a quick training run on the WebGPU adapter at hand
   $ dnnc eval runs/FC100                     test accuracy and confusion matrix of the trained weights
+  $ dnnc viz runs/FC100                      the first layer's filters and feature maps as PNG
 
 Language reference: docs/language.md`,
     );
@@ -104,8 +106,18 @@ Language reference: docs/language.md`,
   p.command("eval")
     .description("test-set accuracy and confusion matrix of trained weights (a .safetensors file or a run directory)")
     .argument("<checkpoint>", "model.safetensors, checkpoint.safetensors, or a run directory such as runs/FC100")
-    .addHelpText("after", "\nExample:\n  $ dnnc eval runs/FC100")
-    .action(async (checkpoint: string) => emit(await evalCommand(checkpoint, { version: version() })));
+    .option("--misclassified <file.png>", "draw every misclassified test image with its label and the prediction (label>prediction)")
+    .addHelpText("after", "\nExamples:\n  $ dnnc eval runs/FC100\n  $ dnnc eval runs/Ensemble --misclassified wrong.png")
+    .action(async (checkpoint: string, o: { misclassified?: string }) => emit(await evalCommand(checkpoint, { version: version(), ...o })));
+  p.command("viz")
+    .description("draw the first layer's filters and a test image's feature maps as PNG (written next to the weights)")
+    .argument("<checkpoint>", "model.safetensors, checkpoint.safetensors, or a run directory")
+    .option("--image <n>", "test-set image whose feature maps to draw", wholeNumber, 0)
+    .option("--layer <name>", "only this layer's output (default: every layer with channels × height × width)")
+    .option("--member <k>", "ensemble member to draw", wholeNumber, 0)
+    .option("-o, --out <dir>", "directory for the PNG files (default: the checkpoint's directory)")
+    .addHelpText("after", "\nWrites filters.png and maps-<image>-<layer>.png and prints each layer's value range.\n\nExamples:\n  $ dnnc viz runs/TwoConvPool\n  $ dnnc viz runs/TwoConvPool --image 7 --layer conv1 --out pictures")
+    .action(async (checkpoint: string, o: { image: number; layer?: string; member: number; out?: string }) => emit(await vizCommand(checkpoint, { ...o, version: version() })));
   p.command("predict")
     .description("predict test-set images by index with trained weights")
     .argument("<checkpoint>", "model.safetensors, checkpoint.safetensors, or a run directory")

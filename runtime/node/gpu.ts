@@ -8,6 +8,7 @@
  * from C++ logging with no switch in dawn.node, so they cannot be silenced from JavaScript.
  */
 
+import { existsSync, readdirSync } from 'node:fs';
 import { type DeviceOptions, type GpuHandle, noAdapterError, openAdapterDevice } from '../device.js';
 
 /** Which Dawn backend to use; 'auto' tries the platform default, then OpenGL ES. */
@@ -29,6 +30,25 @@ function platformBackend(): NodeBackend {
 }
 
 /**
+ * Whether a hardware Vulkan driver may be present: a driver named in the environment, or a GPU
+ * device node. Without one the Vulkan attempt can only find Mesa's software rasteriser
+ * (lavapipe), which Dawn rejects after printing native warnings, so it is skipped.
+ */
+export function mayHaveVulkanGpu(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync, list: (dir: string) => string[] = safeList): boolean {
+  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) return true;
+  if (exists('/dev/nvidia0') || exists('/dev/dxg')) return true;
+  return list('/dev/dri').some((f) => f.startsWith('renderD'));
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Opens a WebGPU device in Node: the real GPU when there is one, else llvmpipe; rejects with
  * NoAdapterError naming the packages that provide a software adapter. Also defines WebGPU's
  * global constant tables (GPUBufferUsage, GPUShaderStage, …) when absent, as a browser has them.
@@ -43,7 +63,8 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
   if (options.disableToggles?.length) flags.push(`disable-dawn-features=${options.disableToggles.join(',')}`);
 
   const requested = options.backend ?? (process.env.DAWNNODE_BACKEND as NodeBackend | undefined) ?? 'auto';
-  const order: NodeBackend[] = requested === 'auto' ? [platformBackend(), 'opengles'] : [requested];
+  const native = platformBackend();
+  const order: NodeBackend[] = requested !== 'auto' ? [requested] : native === 'vulkan' && !mayHaveVulkanGpu() ? ['opengles'] : [native, 'opengles'];
   for (const backend of order) {
     const gl = backend === 'opengles' || backend === 'opengl';
     // Headless Mesa needs EGL's surfaceless platform; a value the user chose is kept.

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeSafetensors } from "../../runtime/checkpoint.js";
+import { loadDataset } from "../../runtime/node/datasets.js";
 import { parseJsonLines } from "../../runtime/metrics.js";
 import { root, type Run } from "./run.js";
 import { dnncEnv } from "./train-run.js";
@@ -70,4 +71,53 @@ describe("dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2"
       expect.stringMatching(/^image 9999: predicted \d \(p = 0\.\d{3}\), label \d/),
     ]);
   });
+
+  it("eval --misclassified: draws every wrong test image in a PNG whose size follows from their count", async () => {
+    const png = join(out, "wrong.png");
+    const r = await dnncEnv(["eval", dir, "--misclassified", png]);
+    expect(r.code).toBe(0);
+    const accuracy = Number(/test accuracy (\d+\.\d\d)%/.exec(r.stdout)![1]);
+    const wrong = Number(/(\d+) misclassified test images/.exec(r.stdout)![1]);
+    expect(wrong).toBe(Math.round(10000 * (1 - accuracy / 100)));
+    const [width, height] = pngSize(png);
+    // 12 columns of 56-pixel cells (28 × 2) with 6-pixel gaps; rows of 56 + 10 (caption) + 4.
+    expect(width).toBe(12 * 62 + 6);
+    expect(height).toBe(Math.ceil(wrong / 12) * (56 + 10 + 4 + 6) + 6);
+  });
+
+  it("viz: draws the input layer's 100 units as 28×28 filters and reports dense1's activations as the weights imply", async () => {
+    const pictures = join(out, "pictures");
+    const r = await dnncEnv(["viz", dir, "--image", "3", "--layer", "dense1", "--out", pictures]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`dense1.weight (100×1×28×28): ${join(pictures, "filters.png")}`);
+    expect(pngSize(join(pictures, "filters.png"))).toEqual([10 * (56 + 4) + 4, 10 * (56 + 4) + 4]);
+    // dense1 = sigmoid(x · W + b) for test image 3, computed here from the saved weights.
+    const w = decodeSafetensors(new Uint8Array(readFileSync(join(dir, "model.safetensors"))));
+    const W = w.tensors.get("dense1.weight")!.data;
+    const b = w.tensors.get("dense1.bias")!.data;
+    const test = loadDataset("mnist", "test");
+    const x = test.images.subarray(3 * 784, 4 * 784);
+    const a = Array.from({ length: 100 }, (_, u) => {
+      let z = b[u]!;
+      for (let i = 0; i < 784; i++) z += x[i]! * W[i * 100 + u]!;
+      return 1 / (1 + Math.exp(-z));
+    });
+    const [, min, max, mean] = /dense1 \(100; min (\S+), max (\S+), mean (\S+)\)/.exec(r.stdout)!.map(Number);
+    expect(min).toBeCloseTo(Math.min(...a), 3);
+    expect(max).toBeCloseTo(Math.max(...a), 3);
+    expect(mean).toBeCloseTo(a.reduce((s, v) => s + v, 0) / 100, 3);
+  });
+
+  it("viz: names the layers there are when asked for one that is not", async () => {
+    const r = await dnncEnv(["viz", dir, "--layer", "conv9", "--out", join(out, "pictures")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: no layer output named `conv9`; this model has: input, dense1, dense2");
+  });
 });
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(path: string): [number, number] {
+  const b = readFileSync(path);
+  expect([...b.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+}
