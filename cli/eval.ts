@@ -12,6 +12,7 @@ import type { GpuHandle } from "../runtime/device.js";
 import type { CompiledModel } from "../compiler/emit/compile.js";
 import { sha256 } from "../compiler/emit/compile.js";
 import type { CommandResult } from "./commands.js";
+import { withData } from "./train.js";
 import { CommandFailure, deviceTarget, guarded, loadCompiled } from "./compile.js";
 
 /** A weights file from a path that may name a run directory. */
@@ -31,7 +32,9 @@ export function modelOf(path: string, gpu: GpuHandle, version?: string): { compi
   const model = meta["dnnc.model"];
   if (!source || !model) throw new CommandFailure(`${path} was not written by dnnc train (no dnnc.source metadata)`);
   if (!existsSync(source)) throw new CommandFailure(`${path} was trained from ${source}, which does not exist here (run from the directory training ran in)`);
-  const { compiled } = loadCompiled(source, { model, target: deviceTarget(gpu), ...(version ? { version } : {}) });
+  const loaded = loadCompiled(source, { model, target: deviceTarget(gpu), ...(version ? { version } : {}) });
+  const data = meta["dnnc.data"];
+  const compiled = data === "mnist" || data === "fashion_mnist" ? withData(loaded.compiled, data) : loaded.compiled;
   const changed = sha256(readFileSync(source, "utf8")) !== meta["dnnc.sha256"];
   return { compiled, warning: changed ? `warning: ${source} changed since ${path} was written; using the current file's model\n` : "" };
 }

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { checkCommand, summaryCommand, type CommandResult, type OutputFormat } from "./commands.js";
 import { compileCommand } from "./compile.js";
 import { evalCommand, predictCommand } from "./eval.js";
+import { fmtCommand } from "./fmt.js";
 import { trainCommand } from "./train.js";
 import { vizCommand } from "./viz.js";
 
@@ -41,6 +42,10 @@ function wholeNumber(v: string): number {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
   return n;
 }
+function dataName(v: string): "mnist" | "fashion_mnist" {
+  if (v !== "mnist" && v !== "fashion_mnist") throw new InvalidArgumentError("use `mnist` or `fashion_mnist`");
+  return v;
+}
 function target(v: string): "cpu" | "gpu" {
   if (v !== "cpu" && v !== "gpu") throw new InvalidArgumentError("use `cpu` or `gpu`");
   return v;
@@ -65,6 +70,7 @@ Examples:
   $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2
                                              a quick training run on the WebGPU adapter at hand
   $ dnnc eval runs/FC100                     test accuracy and confusion matrix of the trained weights
+  $ dnnc fmt --check examples                lists the .dnn files not in the canonical style
   $ dnnc viz runs/FC100                      the first layer's filters and feature maps as PNG
 
 Language reference: docs/language.md`,
@@ -83,6 +89,15 @@ Language reference: docs/language.md`,
     .option("--format <format>", "text or json", format, "text")
     .addHelpText("after", "\nExample:\n  $ dnnc summary examples/classic/lenet5.dnn --batch 128")
     .action((file: string, o: { model?: string; batch?: number; format: OutputFormat }) => emit(summaryCommand(file, o)));
+  p.command("fmt")
+    .description("format .dnn files in place in the canonical style, keeping every comment")
+    .argument("<files...>", ".dnn files to format (a directory means every .dnn file below it)")
+    .option("--check", "write nothing; list the files that are not formatted")
+    .addHelpText(
+      "after",
+      "\nExit code 0 when every file is (or now is) formatted; 1 when a file has syntax errors (left as it is)\nor, with --check, is not formatted.\n\nExamples:\n  $ dnnc fmt model.dnn\n  $ dnnc fmt --check examples",
+    )
+    .action(async (files: string[], o: { check?: boolean }) => emit(await fmtCommand(files, o)));
   p.command("compile")
     .description("compile a model and its training into fused WGSL kernels, manifest.json and a trainer.ts in OUT/<Model>/")
     .argument("<file>", "a .dnn file")
@@ -101,8 +116,9 @@ Language reference: docs/language.md`,
     .option("--seed <n>", "override the seed", wholeNumber)
     .option("--out <dir>", "directory for runs; this run goes to OUT/<Model>/", "runs")
     .option("--resume", "continue from OUT/<Model>/checkpoint.safetensors")
-    .addHelpText("after", "\nExample:\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --resume")
-    .action(async (file: string, o: { model?: string; epochs?: number; limit?: number; seed?: number; out: string; resume?: boolean }) => emit(await trainCommand(file, { ...o, version: version() })));
+    .option("--data <name>", "train on a built-in data set instead of the file's: mnist or fashion_mnist", dataName)
+    .addHelpText("after", "\nExample:\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --resume\n  $ dnnc train examples/mnist/3-two-conv-pool.dnn --data fashion_mnist --out runs-fashion")
+    .action(async (file: string, o: { model?: string; epochs?: number; limit?: number; seed?: number; out: string; resume?: boolean; data?: "mnist" | "fashion_mnist" }) => emit(await trainCommand(file, { ...o, version: version() })));
   p.command("eval")
     .description("test-set accuracy and confusion matrix of trained weights (a .safetensors file or a run directory)")
     .argument("<checkpoint>", "model.safetensors, checkpoint.safetensors, or a run directory such as runs/FC100")

@@ -1,6 +1,7 @@
 /** `dnnc train FILE`: compile for the adapter at hand and train with the file's settings. */
 import { requestNodeDevice } from "../runtime/node/gpu.js";
 import { trainRun } from "../runtime/train/node.js";
+import type { Manifest } from "../runtime/engine/manifest.js";
 import type { CommandResult } from "./commands.js";
 import { deviceTarget, guarded, loadCompiled } from "./compile.js";
 
@@ -12,6 +13,16 @@ export interface TrainCommandOptions {
   readonly out: string;
   readonly resume?: boolean;
   readonly version?: string;
+  /** Train on this built-in data set instead of the file's `data`. */
+  readonly data?: BuiltinData;
+}
+
+export type BuiltinData = "mnist" | "fashion_mnist";
+
+/** The model reading `data` instead of its file's data set (recorded in the weights' metadata). */
+export function withData<T extends { readonly manifest: Manifest }>(model: T, data: BuiltinData | undefined): T {
+  if (!data) return model;
+  return { ...model, manifest: { ...model.manifest, training: { ...model.manifest.training, data: { kind: data } } } };
 }
 
 /** Trains; progress goes to stderr, the result to stdout. */
@@ -22,7 +33,7 @@ export function trainCommand(path: string, o: TrainCommandOptions): Promise<Comm
     try {
       const { compiled } = loadCompiled(path, { target: deviceTarget(gpu), ...(o.model ? { model: o.model } : {}), ...(o.version ? { version: o.version } : {}) });
       const r = await trainRun(
-        { manifest: compiled.manifest, code: compiled.code },
+        withData({ manifest: compiled.manifest, code: compiled.code }, o.data),
         {
           gpu,
           out: o.out,

@@ -44,15 +44,18 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
-/** What λ means per step: w ← (1 − ηλ/n)·w for L2, w ← w − (ηλ/n)·sgn(w) for L1. */
+/** What λ means per step: w ← (1 − ηλ/n)·w for L2 with SGD (else λ/n·w joins the gradient), w ← w − (ηλ/n)·sgn(w) for L1. */
 export function explainRegularization(t: TrainingSpec): string[] {
   const out: string[] = [];
   const n = trainingExamples(t);
   const eta = t.optimizer.lr;
   const nText = n === undefined ? "n (the number of training examples)" : `n = ${n}`;
-  if (t.l2 > 0) {
+  if (t.l2 > 0 && t.optimizer.kind === "sgd") {
     const decay = n === undefined ? undefined : (eta * t.l2) / n;
     out.push(`L2 λ = ${t.l2}: cost + λ/2n·Σw² with ${nText}; each step multiplies every weight by 1 − ηλ/n${decay === undefined ? "" : ` = 1 − ${fmt(decay)}`} (η = ${eta}; biases are not decayed)`);
+  } else if (t.l2 > 0) {
+    const k = n === undefined ? undefined : t.l2 / n;
+    out.push(`L2 λ = ${t.l2}: cost + λ/2n·Σw² with ${nText}; each step adds λ/n${k === undefined ? "" : ` = ${fmt(k)}`} times every weight to its gradient before the ${t.optimizer.kind} update (biases are not decayed)`);
   }
   if (t.l1 > 0) {
     const step = n === undefined ? undefined : (eta * t.l1) / n;

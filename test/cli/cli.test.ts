@@ -56,12 +56,12 @@ describe.concurrent("dnnc", () => {
     expect(out).toContain("model ReluL2 (examples/mnist/4-relu-l2.dnn)");
     expect(out).toMatch(/line\s+layer\s+output\s+params\s+FLOPs/);
     // Rows by hand: 20·1·25 + 20 = 520; 40·20·25 + 40 = 20,040; 640·100 + 100 = 64,100; 100·10 + 10 = 1,010.
-    expect(out).toMatch(/^\s*5\s+conv\s+20×24×24\s+520\s+599,040\s*$/m);
-    expect(out).toMatch(/^\s*7\s+conv\s+40×8×8\s+20,040\s/m);
-    expect(out).toMatch(/^\s*10\s+dense\s+100\s+64,100\s+128,200\s*$/m);
-    expect(out).toMatch(/^\s*11\s+dense\s+10\s+1,010\s/m);
+    expect(out).toMatch(/^\s*9\s+conv\s+20×24×24\s+520\s+599,040\s*$/m);
+    expect(out).toMatch(/^\s*11\s+conv\s+40×8×8\s+20,040\s/m);
+    expect(out).toMatch(/^\s*14\s+dense\s+100\s+64,100\s+128,200\s*$/m);
+    expect(out).toMatch(/^\s*15\s+dense\s+10\s+1,010\s/m);
     expect(out).toContain("parameters: 85,670 trainable");
-    expect(out).toContain("1 − 6e-8");
+    expect(out).toContain("λ/n = 0.000002 times every weight");
   });
 
   it("summary: LeNet-5 totals 61,706 parameters", async () => {

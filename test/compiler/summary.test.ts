@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { summarize, type CheckedProgram } from "../../compiler/index.js";
 import { explainRegularization, trainingExamples } from "../../compiler/summary.js";
-import { checkExample, exampleFiles } from "./helpers.js";
+import { check, checkExample, exampleFiles } from "./helpers.js";
 
 function checked(path: string): CheckedProgram {
   const r = checkExample(path);
@@ -92,22 +92,34 @@ describe("FLOP counts", () => {
 });
 
 describe("regularisation per step", () => {
-  it("example 4: η = 0.03, λ = 0.1, n = 60,000 − 10,000 = 50,000 → ηλ/n = 0.003/50,000 = 6e-8", () => {
-    const c = checked("examples/mnist/4-relu-l2.dnn");
-    const t = c.trainings[0]!;
+  const sgd = (extra: string) =>
+    check(`model M {\n  input image 1x28x28\n  flatten\n  dense 10 softmax\n}\ntrain M {\n  data mnist\n  validation 10000\n  ${extra}\n  loss log_likelihood\n  optimizer sgd lr 0.03\n  regularize l2 0.1\n  batch 10\n  epochs 1\n}\n`).value.checked!.trainings[0]!;
+
+  it("SGD: η = 0.03, λ = 0.1, n = 60,000 − 10,000 = 50,000 → ηλ/n = 0.003/50,000 = 6e-8", () => {
+    const t = sgd("");
     expect(trainingExamples(t)).toBe(50000);
     const text = explainRegularization(t);
     expect(text).toHaveLength(1);
     expect(text[0]).toContain("n = 50000");
-    expect(text[0]).toContain("1 − 6e-8");
+    expect(text[0]).toContain("multiplies every weight by 1 − ηλ/n = 1 − 6e-8");
     expect(text[0]).toContain("η = 0.03");
+  });
+
+  it("SGD with shifts: 5 × 50,000 = 250,000 examples → 0.003/250,000 = 1.2e-8", () => {
+    const t = sgd("augment shift 1");
+    expect(trainingExamples(t)).toBe(250000);
+    expect(explainRegularization(t)[0]).toContain("1 − 1.2e-8");
+  });
+
+  it("example 4 (Adam): λ/n = 0.1/50,000 = 2e-6 joins the gradient, not a per-step shrink", () => {
+    const t = checked("examples/mnist/4-relu-l2.dnn").trainings[0]!;
+    const text = explainRegularization(t);
+    expect(text).toEqual(["L2 λ = 0.1: cost + λ/2n·Σw² with n = 50000; each step adds λ/n = 0.000002 times every weight to its gradient before the adam update (biases are not decayed)"]);
     expect(summaryOf("examples/mnist/4-relu-l2.dnn").regularization).toEqual(text);
   });
 
-  it("example 5: shifts make 5 × 50,000 = 250,000 examples → 0.003/250,000 = 1.2e-8", () => {
-    const t = checked("examples/mnist/5-expanded-data.dnn").trainings[0]!;
-    expect(trainingExamples(t)).toBe(250000);
-    expect(explainRegularization(t)[0]).toContain("1 − 1.2e-8");
+  it("example 5 (Adam, shifts): λ/n = 0.1/250,000 = 4e-7", () => {
+    expect(explainRegularization(checked("examples/mnist/5-expanded-data.dnn").trainings[0]!)[0]).toContain("λ/n = 4e-7 times every weight");
   });
 
   it("no regulariser, no sentence", () => {
