@@ -4,10 +4,10 @@ import { renderDiagnostics } from "../compiler/render.js";
 import type { Program } from "../compiler/load.js";
 import { compileModel, CompileError, portableTarget, type CompiledModel, type TargetOptions } from "../compiler/emit/compile.js";
 import { emitModel } from "../compiler/emit/index.js";
+import { deviceTarget } from "../compiler/emit/target.js";
 import { explain, type Explanation, type SequenceExplanation } from "../compiler/explain.js";
 import { MissingRendererError } from "../compiler/schedule/plan.js";
 import { RuntimeFailure } from "../runtime/errors.js";
-import type { GpuHandle } from "../runtime/device.js";
 import type { CommandResult } from "./commands.js";
 import { fsHost } from "./host.js";
 import { bytes, si, table } from "./table.js";
@@ -33,16 +33,7 @@ export async function guarded(body: () => Promise<CommandResult>): Promise<Comma
   }
 }
 
-/** The kernel target for an open device: its limits, CPU kernels on software adapters. */
-export function deviceTarget(gpu: GpuHandle): TargetOptions {
-  const l = gpu.device.limits;
-  return {
-    target: gpu.isCpuAdapter ? "cpu" : "gpu",
-    maxWorkgroupSize: Math.min(l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX),
-    maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-    limits: l,
-  };
-}
+export { deviceTarget };
 
 /** Loads, checks and compiles one model of `path`; diagnostics or a reason become a CommandFailure. */
 export function loadCompiled(path: string, options: { model?: string; target?: TargetOptions; version?: string }): { program: Program; compiled: CompiledModel } {

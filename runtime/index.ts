@@ -19,3 +19,4 @@ export * from './data/datasets.js';
 export * from './data/split.js';
 export * from './data/augment.js';
 export * from './data/warp.js';
+export * from './data/fetch.js';

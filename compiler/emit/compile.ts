@@ -2,7 +2,6 @@
  * Code generation for one model of a checked program: lower → plan (render + schedule) → manifest.
  * The result is what `dnnc compile` writes to disk and what `dnnc train` runs in memory.
  */
-import { createHash } from "node:crypto";
 import type { CheckedModel, CheckedProgram } from "../checked.js";
 import type { Program } from "../load.js";
 import { lowerModel } from "../ir/lower.js";
@@ -15,6 +14,9 @@ import { renderers as defaultRenderers, type Renderers } from "../wgsl/index.js"
 import { planModel, type Plan } from "../schedule/plan.js";
 import { defaultLimits, verifyPlan, type PlanLimits } from "../schedule/verify.js";
 import { buildManifest, type Manifest } from "./manifest.js";
+import { sha256 } from "./sha256.js";
+
+export { sha256 };
 
 /** Where the kernels will run and what the adapter allows. */
 export interface TargetOptions {
@@ -83,11 +85,6 @@ export function selectModel(checked: CheckedProgram, path: string, name: string 
 /** Classes the data set has. */
 export function classesOf(spec: TrainingSpec): number {
   return spec.data.kind === "mnist" || spec.data.kind === "fashion_mnist" ? builtinData[spec.data.kind].classes : spec.data.classes;
-}
-
-/** SHA-256 of a text, hex. */
-export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Lower, plan and describe one model of a checked program; throws CompileError or MissingRendererError. */

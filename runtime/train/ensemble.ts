@@ -80,3 +80,14 @@ export function formatConfusion(m: readonly (readonly number[])[], names: readon
   const rows = m.map((row, i) => `${(names[i] ?? String(i)).padEnd(10)}${row.map((v) => pad(String(v))).join('')}`);
   return [head, ...rows].join('\n');
 }
+
+/**
+ * The model's predictions for `count` examples from each member's raw outputs: one member's
+ * arg-max, or the ensemble's `vote`; with the probabilities they came from (one array per member).
+ */
+export function predictOutputs(manifest: Manifest, outputs: readonly Float32Array[], count: number, vote: 'majority' | 'average' = 'average'): { probabilities: Float32Array[]; predicted: Uint32Array } {
+  const probs = outputs.map((o) => probabilities(manifest, o, count));
+  const classes = manifest.output.classes;
+  const predicted = probs.length === 1 ? predictions(probs[0]!, count, classes) : combine(probs, count, classes, vote);
+  return { probabilities: probs, predicted };
+}

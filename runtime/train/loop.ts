@@ -2,7 +2,7 @@
  * The training loop: ensemble members one after another, each for its epochs of seeded shuffled
  * mini-batches, with validation, learning-rate schedule (warm-up, plateau), early stopping that keeps
  * the best weights, and a resumable checkpoint after every epoch. Browser-safe: files, progress and
- * the metrics log are behind `LoopIo`.
+ * the metrics log are behind `LoopIo`; an AbortSignal stops it between two steps (a page's Stop button).
  */
 
 import type { Checkpoint } from '../checkpoint.js';
@@ -30,6 +30,12 @@ export interface LoopIo {
   saveCheckpoint(c: Checkpoint): void;
   /** Milliseconds clock (default performance.now). */
   readonly now?: () => number;
+  /**
+   * Least milliseconds between two reads of the GPU's loss and accuracy sums, each followed by a
+   * progress update (default 1000; the last step of an epoch is always read). Each read waits for
+   * the queue to drain, so a short interval costs throughput.
+   */
+  readonly progressIntervalMs?: number;
 }
 
 /** Where a member's training stands; saved in every checkpoint. */
@@ -71,6 +77,12 @@ export interface LoopOptions {
   readonly resume?: ResumePoint;
   /** Copied into every checkpoint's metadata (source, hash, adapter). */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Stops training before the next step once aborted: the member's epoch in progress is dropped
+   * (no validation, metrics record or checkpoint for it), its current weights are evaluated on the
+   * test set, and later ensemble members are not trained. The result then has `stopped` set.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** One member's result. */
@@ -85,6 +97,8 @@ export interface LoopResult {
   readonly members: readonly MemberResult[];
   /** Training images per second over the whole run (excluding validation). */
   readonly imagesPerSecond: number;
+  /** True when `signal` stopped the run before its epochs were done. */
+  readonly stopped: boolean;
 }
 
 /** The metric's goal: accuracies go up, losses down. */
@@ -143,6 +157,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       io.progress.log(`${members > 1 ? `member ${member + 1}: ` : ''}test accuracy ${(m.accuracy * 100).toFixed(2)}% (${test.examples} images), loss ${m.loss.toFixed(4)}`);
     }
     results.push({ weights: r.weights, history: r.history, test });
+    if (r.stopped) break;
   }
   // Members finished before a resume are evaluated again so that every member has a test result.
   const before = o.resume?.finished ?? [];
@@ -152,7 +167,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     engine.writeState(weights.state);
     earlier.push({ weights, history: histories[k] ?? [], test: data.test ? await engine.evaluate(data.test, { outputs: true }) : undefined });
   }
-  return { members: [...earlier, ...results], imagesPerSecond: seconds > 0 ? images / seconds : NaN };
+  return { members: [...earlier, ...results], imagesPerSecond: seconds > 0 ? images / seconds : NaN, stopped: o.signal?.aborted === true };
 }
 
 async function trainMember(
@@ -190,8 +205,10 @@ async function trainMember(
   const labels = new Uint32Array(batch);
   const runStart = now();
   const startEpoch = state.epoch;
+  const interval = io.progressIntervalMs ?? 1000;
   let images = 0;
   let seconds = 0;
+  let stopped = false;
 
   while (!state.finished && state.epoch < epochs) {
     const epoch = state.epoch;
@@ -202,6 +219,10 @@ async function trainMember(
     let sums = { lossSum: 0, correct: 0, examples: 0 };
     let step = state.step;
     for (let s = 0; s < stepsPerEpoch; s++) {
+      if (o.signal?.aborted) {
+        stopped = true;
+        break;
+      }
       const rows = Math.min(batch, n - s * batch);
       gatherBatch(set, order, s * batch, rows, x, labels);
       step++;
@@ -218,7 +239,7 @@ async function trainMember(
       };
       await engine.trainStep(x, labels, values);
       const t = now();
-      if (t - lastRead >= 1000 || s === stepsPerEpoch - 1) {
+      if (t - lastRead >= interval || s === stepsPerEpoch - 1) {
         const m = await engine.readMetrics();
         sums = { lossSum: sums.lossSum + m.lossSum, correct: sums.correct + m.correct, examples: sums.examples + m.examples };
         lastRead = now();
@@ -236,6 +257,10 @@ async function trainMember(
           accuracy: sums.correct / sums.examples,
         });
       }
+    }
+    if (stopped) {
+      io.progress.log(`stopped in epoch ${epoch + 1}/${epochs} after ${step - state.step} of its ${stepsPerEpoch} steps; this epoch is not recorded`);
+      break;
     }
     const epochSeconds = (now() - start) / 1000;
     images += n;
@@ -278,13 +303,13 @@ async function trainMember(
     io.saveCheckpoint(loopCheckpoint(manifest, o.metadata ?? {}, state, finished, current, await engine.readOptimizer(), best));
   }
   io.progress.finish();
-  io.record({ kind: 'member', member, epochs: state.epoch, best_epoch: best ? state.earlyStop.bestEpoch : state.epoch, stopped_early: state.earlyStop.stop });
+  io.record({ kind: 'member', member, epochs: state.epoch, best_epoch: best ? state.earlyStop.bestEpoch : state.epoch, stopped_early: state.earlyStop.stop, ...(stopped ? { stopped: true } : {}) });
   const weights = best ?? { params: await engine.readParams(), state: await engine.readState() };
   if (best) {
     engine.writeParams(best.params);
     engine.writeState(best.state);
   }
-  return { weights, history: state.history, images, seconds };
+  return { weights, history: state.history, images, seconds, stopped };
 }
 
 function pct(x: number): string {

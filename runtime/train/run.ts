@@ -20,13 +20,16 @@ import { openMetricsLog, readMetricsLog } from '../node/metrics-log.js';
 import { renderTrainingChart } from '../plot.js';
 import { type ProgressSink, ProgressReporter } from '../progress.js';
 import { Engine, meanMetrics } from '../engine/engine.js';
-import type { CompiledModel, TrainingConfig } from '../engine/manifest.js';
+import type { CompiledModel } from '../engine/manifest.js';
 import { prepareData } from './data.js';
-import { accuracyOf, combine, predictions, probabilities } from './ensemble.js';
+import { accuracyOf, predictOutputs } from './ensemble.js';
 import { loadData } from './files.js';
 import { trainLoop } from './loop.js';
+import { type TrainingOverrides, withOverrides } from './overrides.js';
 import { readResumePoint } from './resume.js';
 import { membersCheckpoint } from './weights.js';
+
+export { withOverrides, type TrainingOverrides };
 
 /** How to run training. */
 export interface TrainRunOptions {
@@ -48,34 +51,6 @@ export interface TrainRunOptions {
   readonly data?: { readonly train: ImageSet; readonly test: ImageSet | undefined };
   /** Training settings to change without recompiling. */
   readonly overrides?: TrainingOverrides;
-}
-
-/** Settings a run may change without recompiling: everything not baked into a kernel. */
-export interface TrainingOverrides {
-  readonly lr?: number;
-  readonly epochs?: number;
-  readonly seed?: number;
-  readonly validation?: number;
-  readonly l1?: number;
-  readonly l2?: number;
-  readonly schedule?: TrainingConfig['schedule'];
-  readonly warmupEpochs?: number;
-  readonly earlyStop?: TrainingConfig['earlyStop'] | null;
-  readonly augment?: TrainingConfig['augment'];
-}
-
-/** The model with `overrides` applied to its training settings. */
-export function withOverrides(model: CompiledModel, o: TrainingOverrides = {}): CompiledModel {
-  const t = model.manifest.training;
-  const { lr, earlyStop, ...rest } = o;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const training: TrainingConfig = {
-    ...t,
-    ...defined,
-    optimizer: lr === undefined ? t.optimizer : { ...t.optimizer, lr },
-    earlyStop: earlyStop === undefined ? t.earlyStop : (earlyStop ?? undefined),
-  };
-  return { manifest: { ...model.manifest, training }, code: model.code };
 }
 
 /** What a finished run produced. */
@@ -191,8 +166,7 @@ export async function trainRun(compiled: CompiledModel, options: TrainRunOptions
     const memberAccuracies = result.members.map((m) => (m.test ? meanMetrics(m.test).accuracy : NaN));
     let testAccuracy: number | undefined;
     if (data.test && result.members.every((m) => m.test?.outputs)) {
-      const probs = result.members.map((m) => probabilities(manifest, m.test!.outputs!, data.test!.count));
-      const predicted = probs.length === 1 ? predictions(probs[0]!, data.test.count, manifest.output.classes) : combine(probs, data.test.count, manifest.output.classes, config.ensemble?.vote ?? 'average');
+      const { probabilities: probs, predicted } = predictOutputs(manifest, result.members.map((m) => m.test!.outputs!), data.test.count, config.ensemble?.vote);
       testAccuracy = accuracyOf(data.test.labels, predicted);
       if (probs.length > 1) {
         log.append({ kind: 'test', member: 'ensemble', vote: config.ensemble?.vote ?? 'average', test_accuracy: testAccuracy, examples: data.test.count });

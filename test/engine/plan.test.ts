@@ -85,7 +85,7 @@ describe("planning without a renderer", () => {
     const without = { ...renderers, ops: { ...renderers.ops, conv: undefined, pool: undefined } };
     expect(() => compileExample("examples/mnist/3-two-conv-pool.dnn", { renderers: without })).toThrow(MissingRendererError);
     expect(() => compileExample("examples/mnist/3-two-conv-pool.dnn", { renderers: without })).toThrow(
-      /no WGSL renderer yet for op kind `conv` \(conv1 at examples\/mnist\/3-two-conv-pool\.dnn:6\), op kind `pool` \(pool1 at .*:7\)/,
+      /no WGSL renderer yet for op kind `conv` \(conv1 at examples\/mnist\/3-two-conv-pool\.dnn:10\), op kind `pool` \(pool1 at .*:11\)/,
     );
   });
 });
