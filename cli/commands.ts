@@ -50,7 +50,7 @@ function load(path: string): Loaded {
 }
 
 /** Directories stand for every .dnn file below them, in sorted order. */
-function expandDirectories(paths: readonly string[]): string[] {
+export function expandDirectories(paths: readonly string[]): string[] {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true })
       .sort((a, b) => a.name.localeCompare(b.name))

@@ -97,6 +97,7 @@ Language reference: docs/language.md`,
       "after",
       "\nExit code 0 when every file is (or now is) formatted; 1 when a file has syntax errors (left as it is)\nor, with --check, is not formatted.\n\nExamples:\n  $ dnnc fmt model.dnn\n  $ dnnc fmt --check examples",
     )
+    // Loaded on use: Prettier takes a while to load, and the other commands do not need it.
     .action(async (files: string[], o: { check?: boolean }) => emit(await fmtCommand(files, o)));
   p.command("compile")
     .description("compile a model and its training into fused WGSL kernels, manifest.json and a trainer.ts in OUT/<Model>/")
