@@ -32,6 +32,8 @@ export interface Constant {
 /** What a renderer says about one kernel; `makeKernel` turns it into a complete Kernel. */
 export interface KernelSpec {
   readonly name: string;
+  /** The header's first line, after `// ` (default `name (origin)`). */
+  readonly title?: string;
   readonly phase: Phase;
   readonly trainingOnly?: boolean;
   /** Comment lines after the name line: what the kernel computes, for people. */
@@ -105,7 +107,7 @@ export function makeKernel(spec: KernelSpec, ctx: RenderContext): Kernel {
   );
   const index = workgroups[1] === 1 ? "gid.x" : `gid.x + gid.y * ${u32(rowStride)}`;
   const code = [
-    `// ${spec.name} (${spec.origin})`,
+    `// ${spec.title ?? `${spec.name} (${spec.origin})`}`,
     ...spec.about.map((l) => `// ${l}`),
     "",
     ...(spec.uniforms ? [wgslStepUniforms, ""] : []),

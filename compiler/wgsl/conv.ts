@@ -6,17 +6,27 @@
  *            split-K over the long K into aux partials plus a reduce kernel
  *   input    dX = dZ ⊛ rot180(W)   M = batch·IH·IW, N = C, K = F·KH·KW; each input position gathers the
  *            output positions whose window covers it (stride divisibility, dilation, padding)
- * where dZ = dY ⊙ act'(Y) is formed while loading. W is F×C×KH×KW; tensors are N×C×H×W.
+ *            or, on CPU adapters when that gather would visit ≥ 1.25× the useful taps, a column GEMM
+ *            plus a col2im gather (conv-input.ts)
+ * where dZ = dY ⊙ act'(Y) is formed while loading, or on CPU adapters once by <op>_grad_activation
+ * (grad-activation.ts). W is F×C×KH×KW; tensors are N×C×H×W.
  * Unsigned index arithmetic throughout: a position in the padded input is `o·S + t·D`, valid when
  * PAD ≤ it < PAD + IN.
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
-import { activationExpr, activationText, derivNeedsOutput, dzFunction, dzText } from "./activation-fn.js";
-import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
+import { activationExpr, activationText, dzText } from "./activation-fn.js";
+import { renderGemm, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
 import type { OpKernels, RenderContext } from "./kernel.js";
+import { col2imPays, renderConvInputCol2im } from "./conv-input.js";
+import { dzSource } from "./grad-activation.js";
+
+/** GEMM plan overrides, plus how the input gradient is formed (default: col2im on CPU adapters where it pays, else the direct gather). */
+export interface ConvOptions extends GemmOptions {
+  readonly inputGradient?: "gather" | "col2im";
+}
 
 /** Forward, parameter-gradient and input-gradient kernels of one conv op; `options` overrides the GEMM plan (tests, benchmarks). */
-export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: GemmOptions = {}): OpKernels {
+export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: ConvOptions = {}): OpKernels {
   const common = { op: `${op.name} (conv)`, origin: ctx.where(op), fuses: [op.name] };
   const act = op.activation;
   const taps = op.channels * op.kernelH * op.kernelW;
@@ -46,12 +56,10 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
     { name: "W_OFFSET", value: wOffset, doc: `${g.params[op.weight]!.name} in the arena (F × C × KH × KW)` },
     ...(bOffset === undefined ? [] : [{ name: "B_OFFSET", value: bOffset, doc: `${g.params[op.bias!]!.name} in the arena` }]),
   ];
-  const dzBindings: GemmBinding[] = [
-    { name: "dy", buffer: `grad:${op.y}`, access: "read", use: "load" },
-    ...(derivNeedsOutput(act) ? [{ name: "y", buffer: `act:${op.y}`, access: "read", use: "load" } as const] : []),
-  ];
-  const dz = dzFunction(act, op.slope);
   const dzDoc = dzText(act, op.slope);
+  const dzFrom = dzSource(op, common, ctx.batch * op.filters * outPos, ctx);
+  const dzBindings = dzFrom.bindings;
+  const dz = dzFrom.fn;
   // X at example `ex`, channel `c`, output position `p` seen through tap (i, j): 0 in the padding.
   const readWindow = [
     "let hp = (p / OW) * SH + i * DH; // row in the padded input",
@@ -167,16 +175,21 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
 
   const forwardKernels = renderGemm(forward, ctx, options);
   const paramKernels = renderGemm(params, ctx, options);
-  const inputKernels = (accumulate: boolean): GemmKernels => renderGemm(inputSpec(accumulate), ctx, options);
+  const col2im = (options.inputGradient ?? (ctx.target === "cpu" && col2imPays(op, ctx) ? "col2im" : "gather")) === "col2im";
+  const inputKernels = (accumulate: boolean): GemmKernels =>
+    col2im
+      ? renderConvInputCol2im(op, g, ctx, { common, constants, dzBindings, dz, dzDoc }, options, accumulate)
+      : renderGemm(inputSpec(accumulate), ctx, options);
   // Both input variants share the kernel name and split, hence the aux buffer declared here.
   const inputAux = inputKernels(false).aux;
   return {
     forward: forwardKernels.kernels,
-    params: paramKernels.kernels,
+    // The schedule runs an op's parameter kernels before its input-gradient kernels, so dZ is ready for both.
+    params: [...(dzFrom.kernel ? [dzFrom.kernel] : []), ...paramKernels.kernels],
     input: (index, accumulate) => {
       if (index !== 0) throw new Error(`bug: conv has one input, asked for input ${index}`);
       return inputKernels(accumulate).kernels;
     },
-    aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux],
+    aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux, ...dzFrom.aux],
   };
 }

@@ -3,11 +3,12 @@
  *   forward  Y = act(X·W + b)                   M = batch, N = outputs, K = inputs; bias and act in the epilogue
  *   params   dW = Xᵀ·dZ and db = Σ_rows dZ      M = inputs (+1), N = outputs, K = rows; a row of ones in A makes db C's last row
  *   input    dX = dZ·Wᵀ (or dX += …)            M = batch, N = inputs, K = outputs
- * where dZ = dY ⊙ act'(Y) is formed while loading (no separate pass). W is inputs×outputs row-major.
+ * where dZ = dY ⊙ act'(Y) is formed while loading, or on CPU adapters once by <op>_grad_activation (grad-activation.ts). W is inputs×outputs row-major.
  */
 import type { DenseOp, IrGraph } from "../ir/graph.js";
-import { activationExpr, activationText, derivNeedsOutput, dzFunction, dzText } from "./activation-fn.js";
-import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
+import { activationExpr, activationText, dzText } from "./activation-fn.js";
+import { dzSource } from "./grad-activation.js";
+import { renderGemm, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
 import type { OpKernels, RenderContext } from "./kernel.js";
 
 /** Forward, parameter-gradient and input-gradient kernels of one dense op; `options` overrides the GEMM plan (tests, benchmarks). */
@@ -23,11 +24,9 @@ export function renderDense(op: DenseOp, g: IrGraph, ctx: RenderContext, options
     { name: "W_OFFSET", value: wOffset, doc: `${g.params[op.weight]!.name} in the arena (inputs × outputs)` },
     ...(bOffset === undefined ? [] : [{ name: "B_OFFSET", value: bOffset, doc: `${g.params[op.bias!]!.name} in the arena` }]),
   ];
-  const dzBindings: GemmBinding[] = [
-    { name: "dy", buffer: `grad:${op.y}`, access: "read", use: "load" },
-    ...(derivNeedsOutput(act) ? [{ name: "y", buffer: `act:${op.y}`, access: "read", use: "load" } as const] : []),
-  ];
-  const dz = dzFunction(act, op.slope);
+  const dzFrom = dzSource(op, common, ctx.batch * op.outputs, ctx);
+  const dzBindings = dzFrom.bindings;
+  const dz = dzFrom.fn;
   const dzDoc = dzText(act, op.slope);
 
   const forward: GemmSpec = {
@@ -115,11 +114,12 @@ export function renderDense(op: DenseOp, g: IrGraph, ctx: RenderContext, options
   const inputAux = inputKernels(false).aux;
   return {
     forward: forwardKernels.kernels,
-    params: paramKernels.kernels,
+    // The schedule runs an op's parameter kernels before its input-gradient kernels, so dZ is ready for both.
+    params: [...(dzFrom.kernel ? [dzFrom.kernel] : []), ...paramKernels.kernels],
     input: (index, accumulate) => {
       if (index !== 0) throw new Error(`bug: dense has one input, asked for input ${index}`);
       return inputKernels(accumulate).kernels;
     },
-    aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux],
+    aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux, ...dzFrom.aux],
   };
 }

@@ -12,7 +12,9 @@
  *   gpu  32×32 output tiles staged through workgroup memory in K-chunks of 16, 8×8 invocations
  *        with 4×4 outputs each (the tfjs MatMulPacked layout).
  * Split-K: when the output has too few tiles to fill the machine and K is long, slices of K run in
- * parallel (grid z) into an aux partials buffer and a second kernel sums them through the epilogue.
+ * parallel into an aux partials buffer and a second kernel sums them through the epilogue. The gpu
+ * strategy runs slices along grid z; the cpu strategy packs (tile, slice) pairs into consecutive
+ * invocations, so a GEMM with few tiles still fills whole workgroups (llvmpipe runs 8 lanes at once).
  */
 import { wgslStepUniforms, type AuxBuffer, type BufferName, type Kernel, type Phase, type RenderContext } from "./kernel.js";
 
@@ -94,6 +96,9 @@ const CPU_WORKGROUP = 64;
 /** Invocations that keep llvmpipe's threads busy (≥ 8 workgroups of 64). */
 const CPU_PARALLEL = 512;
 const CPU_TILES = [1, 2, 4, 8, 16] as const;
+/** Largest register-tile edge and area (cpu strategy): llvmpipe keeps 16×16 accumulators in registers; JIT time grows with the area. */
+const MAX_EDGE = 24;
+const MAX_TILE = 256;
 const GPU_TILE = 32;
 const GPU_TILE_K = 16;
 const GPU_THREADS = 8;
@@ -116,7 +121,7 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
   const wgSize = strategy === "gpu" ? GPU_THREADS * GPU_THREADS : cpuWorkgroup(ctx);
   const tilesM = Math.ceil(spec.m / tm);
   const tilesN = Math.ceil(spec.n / tn);
-  const groups = strategy === "gpu" ? tilesM * tilesN : Math.ceil((tilesM * tilesN) / wgSize);
+  const groups = strategy === "gpu" ? tilesM * tilesN : Math.ceil((tilesM * tilesN * slices) / wgSize);
   const kSlice = Math.ceil(spec.k / slices);
   const grid = grid2d(groups, ctx.maxWorkgroupsPerDimension);
   const partials = slices > 1 ? `${spec.name}_partials` : undefined;
@@ -133,16 +138,17 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
     ...spec.summary.map((s) => `//   ${s}`),
     `// Implicit GEMM C[M×N] = Σ_k A(m,k)·B(k,n) with M = ${spec.m}, N = ${spec.n}, K = ${spec.k}.`,
     `// ${strategyLine}`,
-    ...(partials ? [`// Split-K: ${slices} slices of ${kSlice} (grid z) write partial sums; ${spec.name}_reduce adds them.`] : []),
+    ...(partials ? [`// Split-K: ${slices} slices of ${kSlice} (${strategy === "gpu" ? "grid z" : "packed with the tiles"}) write partial sums; ${spec.name}_reduce adds them.`] : []),
   ];
   const layout = [
     `const TILES_M = ${tilesM}u; // ${tm}-row tiles`,
     `const TILES_N = ${tilesN}u; // ${tn}-column tiles`,
     `const GRID_X = ${grid[0]}u; // workgroups along x (more spill into y past the per-dimension limit)`,
-    `const K_SLICE = ${kSlice}u; // K per slice (grid z)`,
+    `const SLICES = ${slices}u; // K slices (${strategy === "gpu" ? "grid z" : "invocation / (TILES_M · TILES_N)"})`,
+    `const K_SLICE = ${kSlice}u; // K per slice`,
   ];
   const kEnd = spec.kEnd ? `min(K, ${spec.kEnd})` : "K";
-  const write = partials ? "partials[(slice * M + m) * N + n] = acc" : "store_c(m, n, acc)";
+  const write: Write = partials ? (m, n, v) => `partials[(slice * M + ${m}) * N + ${n}] = ${v}` : (m, n, v) => `store_c(${m}, ${n}, ${v})`;
   const main =
     strategy === "gpu"
       ? gpuMain({ kEnd, write })
@@ -163,7 +169,7 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
       phase: spec.phase,
       code: module(gemmCode),
       bindings: gemmBindings.map(({ buffer, access }) => ({ buffer, access })),
-      workgroups: [grid[0], grid[1], slices],
+      workgroups: [grid[0], grid[1], strategy === "gpu" ? slices : 1],
       trainingOnly: spec.trainingOnly,
       flops: 2 * spec.m * spec.n * spec.k,
       bytes: 4 * (spec.m * spec.k + spec.k * spec.n + spec.m * spec.n * slices),
@@ -211,6 +217,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
   };
 }
 
+/** The WGSL statement that writes one accumulated value of C at (m, n) (expressions). */
+type Write = (m: string, n: string, value: string) => string;
+
 /** Choose the strategy, the register tile and the K split. */
 function planGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOptions): Plan {
   const auto = options.splitK === undefined || options.splitK === "auto";
@@ -236,20 +245,28 @@ function cpuWorkgroup(ctx: RenderContext): number {
  * The register tile for the cpu strategy. llvmpipe issues every storage load per lane, so a tile
  * costs about (1/TM + 1/TN) loads per multiply-add plus the FMA itself, over the padded output; the
  * cheapest tile that still leaves CPU_PARALLEL invocations (counting K slices when the GEMM may be
- * split) wins, never below 4 along an axis that has 4 or more.
+ * split) wins, never below 4 along an axis that has 4 or more. Besides powers of two, each axis may
+ * take a size that cuts it into equal parts (20 for 20 or 40 filters), so edge tiles waste nothing;
+ * tiles hold at most MAX_TILE accumulators.
  */
 function cpuTile(spec: GemmSpec, splittable: boolean): [number, number] {
   const maxSlices = splittable ? Math.max(1, Math.min(MAX_SLICES, Math.floor(spec.k / 128))) : 1;
   let best: { tm: number; tn: number; cost: number; parallel: number } | undefined;
-  for (const tm of CPU_TILES)
-    for (const tn of CPU_TILES) {
-      if ((tm < 4 && tm < spec.m) || (tn < 4 && tn < spec.n) || (tm > 2 * spec.m && tm > 1) || (tn > 2 * spec.n && tn > 1)) continue;
+  for (const tm of tileSizes(spec.m))
+    for (const tn of tileSizes(spec.n)) {
+      if ((tm < 4 && tm < spec.m) || (tn < 4 && tn < spec.n) || (tm > 2 * spec.m && tm > 1) || (tn > 2 * spec.n && tn > 1) || tm * tn > MAX_TILE) continue;
       const tiles = Math.ceil(spec.m / tm) * Math.ceil(spec.n / tn);
       const parallel = Math.min(CPU_PARALLEL, tiles * maxSlices);
       const cost = Math.ceil(spec.m / tm) * tm * Math.ceil(spec.n / tn) * tn * (1 / tm + 1 / tn + 1 / 8);
       if (!best || parallel > best.parallel || (parallel === best.parallel && cost < best.cost)) best = { tm, tn, cost, parallel };
     }
   return best ? [best.tm, best.tn] : [4, 4];
+}
+
+/** Candidate tile edges for an axis of `size`: the powers of two, and ⌈size/q⌉ for 1–8 equal parts up to MAX_EDGE. */
+export function tileSizes(size: number): number[] {
+  const parts = Array.from({ length: 8 }, (_, q) => Math.ceil(size / (q + 1))).filter((t) => t >= 4 && t <= MAX_EDGE);
+  return [...new Set([...CPU_TILES, ...parts])].sort((a, b) => a - b);
 }
 
 /** K slices that bring `units` of parallel work up to `target`, each at least `minSlice` long. */
@@ -308,18 +325,19 @@ function epilogue(spec: GemmSpec): string {
 }
 
 /** One invocation per TM×TN tile; rows and columns past the edge load clamped indices and are not stored, so the inner loop has no branches. */
-function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: string; fast: "m" | "n" }): string {
+function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: Write; fast: "m" | "n" }): string {
   const [mTile, nTile] = p.fast === "n" ? ["tile / TILES_N", "tile % TILES_N"] : ["tile % TILES_M", "tile / TILES_M"];
   return `const TM = ${p.tm}u; // rows per invocation
 const TN = ${p.tn}u; // columns per invocation
 
 @compute @workgroup_size(${p.wgSize})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let tile = (wid.y * GRID_X + wid.x) * ${p.wgSize}u + lane;
-  if (tile >= TILES_M * TILES_N) { return; }
+  let id = (wid.y * GRID_X + wid.x) * ${p.wgSize}u + lane;
+  if (id >= TILES_M * TILES_N * SLICES) { return; }
+  let tile = id % (TILES_M * TILES_N);
+  let slice = id / (TILES_M * TILES_N);
   let m0 = (${mTile}) * TM;
   let n0 = (${nTile}) * TN;
-  let slice = wid.z;
   let k_begin = slice * K_SLICE;
   let k_end = min(k_begin + K_SLICE, ${p.kEnd});
   var acc: array<array<f32, TN>, TM>;
@@ -336,14 +354,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
     for (var j = 0u; j < TN; j++) {
       let m = m0 + i;
       let n = n0 + j;
-      if (m < M && n < N) { ${p.write.replace("acc", "acc[i][j]")}; }
+      if (m < M && n < N) { ${p.write("m", "n", "acc[i][j]")}; }
     }
   }
 }`;
 }
 
 /** tfjs-style: the workgroup stages TILE×TILE_K of A and TILE_K×TILE of B, then each invocation does 4×4 outputs. */
-function gpuMain(p: { kEnd: string; write: string }): string {
+function gpuMain(p: { kEnd: string; write: Write }): string {
   return `const TILE = ${GPU_TILE}u; // output tile edge per workgroup
 const TILE_K = ${GPU_TILE_K}u; // K chunk staged per iteration
 const PER = 4u; // outputs per invocation along each axis
@@ -384,7 +402,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     for (var j = 0u; j < PER; j++) {
       let m = m_base + lid.y * PER + i;
       let n = n_base + lid.x * PER + j;
-      if (m < M && n < N) { ${p.write.replace("acc", "acc[i][j]")}; }
+      if (m < M && n < N) { ${p.write("m", "n", "acc[i][j]")}; }
     }
   }
 }`;

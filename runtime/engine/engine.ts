@@ -219,6 +219,17 @@ export class Engine {
     return { ...sums, outputs: await mapFloats(staging) };
   }
 
+  /**
+   * Queues `repeats` dispatches of one kernel of the training step, alone, in one command buffer
+   * (for profiling: it reads and writes whatever its buffers hold, so the model's state is not
+   * meaningful afterwards). Time it with flush().
+   */
+  queueKernel(name: string, repeats = 1): void {
+    const d = this.trainSteps.find((s) => s.kernel.name === name);
+    if (!d) throw new KernelError(`the training step has no kernel ${name}`);
+    this.submit(Array.from({ length: repeats }, () => d));
+  }
+
   /** Waits until the GPU has finished everything queued so far. */
   async flush(): Promise<void> {
     await this.queue.onSubmittedWorkDone();

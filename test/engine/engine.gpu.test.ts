@@ -89,3 +89,27 @@ describe.each(cases)("one step of $path (batch $batch, $rows rows)", ({ path, ba
     }
   });
 });
+
+describe("queueKernel (profiling one kernel alone)", () => {
+  it("dispatches one kernel of the step `repeats` times: two more SGD updates move each weight by 2·lr·grad", async () => {
+    const l = gpu.device.limits;
+    const c = compileExample("examples/mnist/1-fc100-sigmoid.dnn", { batch: 4, target: gpu.isCpuAdapter ? "cpu" : "gpu", maxWorkgroupSize: l.maxComputeInvocationsPerWorkgroup, maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension });
+    const engine = await Engine.create(gpu.device, { manifest: c.manifest, code: c.code });
+    try {
+      engine.writeParams(initialParams(c.manifest, 3, 0));
+      const lr = 0.05;
+      await engine.trainStep(random(4 * c.manifest.input.size, 9), [1, 2, 3, 4], { step: 1, seed: 1, rows: 4, training: 1, lr, l1: 0, l2: 0, bias1: 1, bias2: 1 });
+      const before = await engine.readParams();
+      const grads = await engine.readFloats("grads");
+      expect(engine.kernels.train.map((k) => k.name)).toContain("update_sgd");
+      engine.queueKernel("update_sgd", 2);
+      const after = await engine.readParams();
+      const expected = before.map((w, i) => w - 2 * lr * grads[i]!);
+      expect(relError(after, expected)).toBeLessThan(1e-5);
+      expect(relError(after, before)).toBeGreaterThan(1e-4);
+      expect(() => engine.queueKernel("no_such_kernel")).toThrow("the training step has no kernel no_such_kernel");
+    } finally {
+      engine.destroy();
+    }
+  });
+});

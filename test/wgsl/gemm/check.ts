@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import type { ConvOp, DenseOp, IrGraph } from "../../../compiler/ir/graph.js";
 import { renderConv } from "../../../compiler/wgsl/conv.js";
 import { renderDense } from "../../../compiler/wgsl/dense.js";
-import type { GemmOptions } from "../../../compiler/wgsl/gemm.js";
+import type { ConvOptions } from "../../../compiler/wgsl/conv.js";
 import type { BufferName, Kernel, OpKernels } from "../../../compiler/wgsl/kernel.js";
 import { referenceOf, type ForwardArgs } from "../../reference/ops/index.js";
 import { expectClose, lowerSource, randomF32, seeded, testContext, uniformsFor, type GpuHarness } from "./harness.js";
@@ -19,8 +19,8 @@ export interface CheckSetting {
   readonly target?: "cpu" | "gpu";
   readonly accumulate?: boolean;
   readonly seed?: number;
-  /** GEMM plan overrides (tile, split, strategy) and render limits. */
-  readonly options?: GemmOptions;
+  /** GEMM plan overrides (tile, split, strategy), the conv input-gradient path, and render limits. */
+  readonly options?: ConvOptions;
   readonly limits?: Parameters<typeof testContext>[3];
 }
 

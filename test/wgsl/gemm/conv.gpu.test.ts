@@ -46,7 +46,52 @@ describe("split-K parameter gradients", () => {
     const names = kernels.map((k) => k.name);
     expect(names).toContain("conv1_grad_params_reduce");
     const split = kernels.find((k) => k.name === "conv1_grad_params")!;
-    expect(split.workgroups[2]).toBeGreaterThan(1);
+    expect(Number(split.code.match(/^const SLICES = (\d+)u;/m)![1])).toBeGreaterThan(1);
+    // cpu kernels pack (tile, slice) pairs into consecutive invocations instead of running slices along grid z
+    expect(split.workgroups[2]).toBe(1);
     expect(split.bindings.map((b) => b.buffer)).toContain("aux:conv1_grad_params_partials");
+  });
+});
+
+describe("both input-gradient paths (direct gather, column GEMM + col2im) equal the float64 reference", () => {
+  const paths = grid.flatMap((g) => (["gather", "col2im"] as const).map((path) => ({ ...g, path })));
+  it.each(paths)("image 3×9×8, 4 filters 3×3, padding $padding, stride $stride, dilation $dilation, $path, accumulate $accumulate", async ({ padding, stride, dilation, act, accumulate, path }) => {
+    const src = model("input image 3x9x8", `conv 4 filters 3x3 stride ${stride} padding ${padding} dilation ${dilation} ${act}`);
+    const { kernels, aux } = await checkGemmOp(h, src, { batch: 3, accumulate, options: { inputGradient: path } });
+    const names = kernels.map((k) => k.name);
+    expect(names.includes("conv1_grad_input_cols")).toBe(path === "col2im");
+    expect(aux.some((a) => a.name === "conv1_grad_input_cols")).toBe(path === "col2im");
+  });
+
+  it("CPU kernels choose col2im where the gather would waste taps (5×5 valid on 12×12), the gather where it would not", async () => {
+    const valid = await checkGemmOp(h, model("input image 2x12x12", "conv 3 filters 5x5 relu"), { batch: 2 });
+    expect(valid.kernels.map((k) => k.name)).toContain("conv1_grad_input_cols");
+    const same = await checkGemmOp(h, model("input image 2x12x12", "conv 3 filters 5x5 padding same relu"), { batch: 2 });
+    expect(same.kernels.map((k) => k.name)).not.toContain("conv1_grad_input_cols");
+    const gpu = await checkGemmOp(h, model("input image 2x12x12", "conv 3 filters 5x5 relu"), { batch: 2, target: "gpu" });
+    expect(gpu.kernels.map((k) => k.name)).not.toContain("conv1_grad_input_cols");
+  });
+});
+
+describe("dZ formed once for the gradient GEMMs (cpu kernels)", () => {
+  it.each([
+    { batch: 4, filters: 2, act: "relu", vec4: true }, // 4·2·4·4 = 128 elements (6×6 input)
+    { batch: 3, filters: 3, act: "sigmoid", vec4: false }, // 3·3·3·3 = 81 elements
+    { batch: 5, filters: 3, act: "leaky_relu slope 0.1", vec4: false }, // 5·3·3·3 = 135
+  ])("$filters filters, batch $batch, $act: vec4 $vec4", async ({ batch, filters, act, vec4 }) => {
+    const size = vec4 ? "6x6" : "5x5";
+    const { kernels, aux, op } = await checkGemmOp(h, model(`input image 2x${size}`, `conv ${filters} filters 3x3 ${act}`), { batch, accumulate: true });
+    const dz = kernels.find((k) => k.name === "conv1_grad_activation")!;
+    expect(kernels.indexOf(dz)).toBeLessThan(kernels.findIndex((k) => k.name === "conv1_grad_params"));
+    expect(dz.code.includes("array<vec4<f32>>")).toBe(vec4);
+    expect(aux.find((a) => a.name === "conv1_dz")?.floats).toBe(batch * filters * (vec4 ? 16 : 9));
+    for (const k of kernels.filter((k) => k.name.includes("grad") && k !== dz)) expect(k.bindings.map((b) => b.buffer)).not.toContain(`act:${op.y}`);
+  });
+
+  it("gpu kernels and the identity keep dZ in the GEMM loads", async () => {
+    const gpu = await checkGemmOp(h, model("input image 2x6x6", "conv 2 filters 3x3 relu"), { batch: 4, target: "gpu" });
+    expect(gpu.kernels.map((k) => k.name)).not.toContain("conv1_grad_activation");
+    const identity = await checkGemmOp(h, model("input image 2x6x6", "conv 2 filters 3x3"), { batch: 4 });
+    expect(identity.kernels.map((k) => k.name)).not.toContain("conv1_grad_activation");
   });
 });

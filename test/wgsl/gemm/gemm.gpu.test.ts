@@ -54,37 +54,42 @@ describe("cpu register tiles and K splits", () => {
 
 describe("rendered kernels", () => {
   it("are named after the layer, cite the .dnn line, use every binding they declare and stay within compat limits", () => {
-    const src = model("input image 3x16x16", "conv 8 filters 5x5 padding same relu bias off", "flatten", "dense 10 sigmoid");
-    const g = lowerSource(src);
-    const [conv, dense] = g.ops;
-    for (const [target, splitK] of [["cpu", "auto"], ["gpu", "auto"], ["cpu", 2]] as const) {
-      const ctx = testContext(64, target, src);
-      for (const op of [conv!, dense!]) {
-        const ks = op.kind === "conv" ? renderConv(op, g, ctx, { splitK }) : op.kind === "dense" ? renderDense(op, g, ctx, { splitK }) : undefined;
-        const all = [...ks!.forward, ...ks!.params, ...ks!.input(0, false), ...ks!.input(0, true)];
-        const line = op.kind === "conv" ? 3 : 5;
-        for (const k of all) {
-          expect(k.name.startsWith(`${op.name}_`)).toBe(true);
-          expect(k.origin).toBe(`t.dnn:${line}`);
-          expect(k.code.split("\n")[0]).toBe(`// ${k.name}: ${op.name} (${op.kind}) at t.dnn:${line}`);
-          expect(k.code).toMatch(/^const M = \d+u; \/\/ /m);
-          expect(k.bindings.filter((b) => b.access !== "uniform").length).toBeLessThanOrEqual(8);
-          expect(k.workgroups.every((n) => n >= 1 && n <= ctx.maxWorkgroupsPerDimension)).toBe(true);
-          const size = k.code.match(/@workgroup_size\((\d+)(?:, (\d+))?\)/)!;
-          expect(Number(size[1]) * Number(size[2] ?? 1)).toBeLessThanOrEqual(ctx.maxWorkgroupSize);
-          for (const b of k.bindings) if (b.buffer.startsWith("aux:")) expect(ks!.aux.map((a) => `aux:${a.name}`)).toContain(b.buffer);
-          expect(k.code.includes("var<workgroup>")).toBe(target === "gpu" && !k.name.endsWith("_reduce"));
-          // Pipelines with layout "auto" drop unused bindings, and a bind group naming them fails.
-          k.bindings.forEach((_, i) => {
-            const name = k.code.match(new RegExp(`@binding\\(${i}\\) var(?:<[^>]*>)? (\\w+):`))![1]!;
-            expect(k.code.split(new RegExp(`\\b${name}[[.]`)).length, `${k.name} uses ${name}`).toBeGreaterThan(1);
-          });
-        }
-        expect(new Set([...ks!.forward, ...ks!.params, ...ks!.input(0, false)].map((k) => k.name)).size).toBe(ks!.forward.length + ks!.params.length + ks!.input(0, false).length);
-      }
-    }
+    // `valid` padding makes the cpu input gradient a column GEMM plus a col2im gather kernel.
+    for (const padding of ["same", "valid"]) checkRendered(model("input image 3x16x16", `conv 8 filters 5x5 padding ${padding} relu bias off`, "flatten", "dense 10 sigmoid"));
   });
 });
+
+/** Every kernel of the conv and dense ops of `src`, for cpu and gpu targets, keeps the promises above. */
+function checkRendered(src: string): void {
+  const g = lowerSource(src);
+  const [conv, dense] = g.ops;
+  for (const [target, splitK] of [["cpu", "auto"], ["gpu", "auto"], ["cpu", 2]] as const) {
+    const ctx = testContext(64, target, src);
+    for (const op of [conv!, dense!]) {
+      const ks = op.kind === "conv" ? renderConv(op, g, ctx, { splitK }) : op.kind === "dense" ? renderDense(op, g, ctx, { splitK }) : undefined;
+      const all = [...ks!.forward, ...ks!.params, ...ks!.input(0, false), ...ks!.input(0, true)];
+      const line = op.kind === "conv" ? 3 : 5;
+      for (const k of all) {
+        expect(k.name.startsWith(`${op.name}_`)).toBe(true);
+        expect(k.origin).toBe(`t.dnn:${line}`);
+        expect(k.code.split("\n")[0]).toBe(`// ${k.name}: ${op.name} (${op.kind}) at t.dnn:${line}`);
+        if (k.code.includes("Implicit GEMM")) expect(k.code).toMatch(/^const M = \d+u; \/\/ /m);
+        expect(k.bindings.filter((b) => b.access !== "uniform").length).toBeLessThanOrEqual(8);
+        expect(k.workgroups.every((n) => n >= 1 && n <= ctx.maxWorkgroupsPerDimension)).toBe(true);
+        const size = k.code.match(/@workgroup_size\((\d+)(?:, (\d+))?\)/)!;
+        expect(Number(size[1]) * Number(size[2] ?? 1)).toBeLessThanOrEqual(ctx.maxWorkgroupSize);
+        for (const b of k.bindings) if (b.buffer.startsWith("aux:")) expect(ks!.aux.map((a) => `aux:${a.name}`)).toContain(b.buffer);
+        expect(k.code.includes("var<workgroup>")).toBe(target === "gpu" && !k.name.endsWith("_reduce"));
+        // Pipelines with layout "auto" drop unused bindings, and a bind group naming them fails.
+        k.bindings.forEach((_, i) => {
+          const name = k.code.match(new RegExp(`@binding\\(${i}\\) var(?:<[^>]*>)? (\\w+):`))![1]!;
+          expect(k.code.split(new RegExp(`\\b${name}[[.]`)).length, `${k.name} uses ${name}`).toBeGreaterThan(1);
+        });
+      }
+      expect(new Set([...ks!.forward, ...ks!.params, ...ks!.input(0, false)].map((k) => k.name)).size).toBe(ks!.forward.length + ks!.params.length + ks!.input(0, false).length);
+    }
+  }
+}
 
 describe.skipIf(!process.env.DNNC_BENCH)("throughput", () => {
   it("512×512×512 GEMM, cpu strategy", async () => {

@@ -1,0 +1,127 @@
+/**
+ * The input gradient of a convolution as a column GEMM plus a col2im gather (the Caffe way):
+ *   cols[tap, (ex, p)] = Σ_f dZ[ex, f, p] · W[f, tap]     GEMM M = batch·OH·OW, N = C·KH·KW, K = F
+ *   dX[ex, c, h, w]    = Σ_(i, j) cols[(c, i, j), (ex, p)] over the output positions p whose tap (i, j) lands on (h, w)
+ * The direct implicit GEMM (conv.ts) visits every filter tap for every input position, although only
+ * about OH·OW / (IH·IW) of them land inside the output (a 5×5 conv on 12×12 wastes 56%); here the
+ * GEMM does exactly the useful multiply-adds and the gather adds at most KH·KW values per element.
+ * The price is an aux buffer of C·KH·KW × batch·OH·OW floats, written once and read once.
+ */
+import type { ConvOp, IrGraph } from "../ir/graph.js";
+import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
+import { F32, makeKernel, store, u32c } from "./common.js";
+import type { Kernel, RenderContext } from "./kernel.js";
+
+/** Largest column buffer the col2im path may use, in floats (64 MiB, half the compat binding limit). */
+export const MAX_COLUMN_FLOATS = 1 << 24;
+
+/** Floats of the column buffer of `op` at the context's batch. */
+export function columnFloats(op: ConvOp, ctx: RenderContext): number {
+  return op.channels * op.kernelH * op.kernelW * ctx.batch * op.outH * op.outW;
+}
+
+/**
+ * Whether the col2im path pays: the direct gather would visit at least 1.25× the useful taps
+ * (IH·IW input positions against OH·OW output positions), and the columns fit the cap.
+ */
+export function col2imPays(op: ConvOp, ctx: RenderContext): boolean {
+  return op.inH * op.inW >= 1.25 * op.outH * op.outW && columnFloats(op, ctx) <= MAX_COLUMN_FLOATS;
+}
+
+/** What conv.ts shares with this path: names, constants, the dZ loader and its bindings. */
+export interface ConvInputParts {
+  readonly common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] };
+  readonly constants: readonly GemmConstant[];
+  readonly dzBindings: readonly GemmBinding[];
+  /** WGSL `fn dz_at(i: u32) -> f32` and anything it needs. */
+  readonly dz: string;
+  readonly dzDoc: string;
+}
+
+/** The column GEMM and the gather of one conv's input gradient (overwriting dX or adding to it). */
+export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext, parts: ConvInputParts, options: GemmOptions, accumulate: boolean): GemmKernels {
+  const cols = `${op.name}_grad_input_cols`;
+  const positions = ctx.batch * op.outH * op.outW;
+  const taps = op.channels * op.kernelH * op.kernelW;
+  const spec: GemmSpec = {
+    ...parts.common,
+    name: cols,
+    phase: "backward",
+    trainingOnly: true,
+    summary: [`cols[tap, (ex, p)] = Σ_f dZ[ex, f, p] · W[f, tap], ${parts.dzDoc}; ${op.name}_grad_input sums the columns into dX`],
+    m: positions,
+    n: taps,
+    k: op.filters,
+    dims: { m: "batch · OH · OW output positions", n: "C · KH · KW taps", k: "filters" },
+    constants: parts.constants,
+    bindings: [...parts.dzBindings, { name: "params", buffer: "params", access: "read", use: "load" }, { name: "cols", buffer: `aux:${cols}`, access: "read_write", use: "store" }],
+    helpers: parts.dz,
+    a: { doc: "dZ[ex, k, p] for output position m = (ex, p)", body: "return dz_at(((m / OUT_POS) * F + k) * OUT_POS + m % OUT_POS);" },
+    b: { doc: "W[k, n], filter k, tap n", body: "return params[W_OFFSET + k * TAPS + n];" },
+    store: { doc: "cols[n, m], tap-major so the gather reads consecutive positions", body: "cols[n * M + m] = value;" },
+    fastAxis: "m",
+  };
+  const gemm = renderGemm(spec, ctx, options);
+  const inElems = ctx.batch * op.channels * op.inH * op.inW;
+  const gather = makeKernel(
+    {
+      name: `${op.name}_grad_input`,
+      title: `${op.name}_grad_input: ${parts.common.op} at ${parts.common.origin}`,
+      phase: "backward",
+      about: [
+        `dX ${accumulate ? "+=" : "="} col2im(cols): each input element sums the columns of the output positions whose tap lands on it`,
+        "one invocation per input element; taps whose output position is off the grid or between strides are skipped",
+      ],
+      vars: [
+        { name: "cols", buffer: `aux:${cols}`, access: "read" },
+        { name: "dx", buffer: `grad:${op.x}`, access: "read_write" },
+      ],
+      constants: [
+        u32c("C", op.channels, "input channels"),
+        u32c("IH", op.inH),
+        u32c("IW", op.inW),
+        u32c("OH", op.outH),
+        u32c("OW", op.outW),
+        u32c("KH", op.kernelH),
+        u32c("KW", op.kernelW),
+        u32c("SH", op.strideH, "stride"),
+        u32c("SW", op.strideW),
+        u32c("DH", op.dilationH, "dilation"),
+        u32c("DW", op.dilationW),
+        u32c("PT", op.padTop, "padding before (top, left)"),
+        u32c("PL", op.padLeft),
+        u32c("IN_POS", op.inH * op.inW),
+        u32c("OUT_POS", op.outH * op.outW),
+        u32c("POSITIONS", positions, "batch · OH · OW: the length of one column"),
+      ],
+      invocations: inElems,
+      body: `
+  let ex = i / (C * IN_POS);
+  let c = (i / IN_POS) % C;
+  let th = (i / IW) % IH + PT; // row and column in the padded input
+  let tw = i % IW + PL;
+  let base = c * KH * KW * POSITIONS + ex * OUT_POS;
+  var acc = 0.0;
+  // Output row oh sees this row through tap ki when oh·SH + ki·DH = th.
+  for (var ki = 0u; ki < KH && ki * DH <= th; ki++) {
+    let sh = th - ki * DH;
+    let oh = sh / SH;
+    if (sh % SH != 0u || oh >= OH) { continue; }
+    for (var kj = 0u; kj < KW && kj * DW <= tw; kj++) {
+      let sw = tw - kj * DW;
+      let ow = sw / SW;
+      if (sw % SW != 0u || ow >= OW) { continue; }
+      acc += cols[base + (ki * KW + kj) * POSITIONS + oh * OW + ow];
+    }
+  }
+  ${store("dx", "i", "acc", accumulate)}`,
+      flops: positions * taps,
+      bytes: (positions * taps + inElems * (accumulate ? 2 : 1)) * F32,
+      fuses: parts.common.fuses,
+      origin: parts.common.origin,
+    },
+    ctx,
+  );
+  const kernels: Kernel[] = [...gemm.kernels, gather];
+  return { kernels, aux: [...gemm.aux, { name: cols, floats: positions * taps }] };
+}
