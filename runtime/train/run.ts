@@ -123,6 +123,7 @@ export async function trainRun(compiled: CompiledModel, options: TrainRunOptions
     source: manifest.source,
     compiler: manifest.compiler,
     adapter: gpu.adapterDescription,
+    data: config.data,
     seed,
     epochs,
     limit: limit ?? null,
@@ -142,6 +143,8 @@ export async function trainRun(compiled: CompiledModel, options: TrainRunOptions
     'dnnc.seed': String(seed),
     'dnnc.adapter': gpu.adapterDescription,
     ...(limit !== undefined ? { 'dnnc.limit': String(limit) } : {}),
+    // A built-in data set may differ from the file's (`dnnc train --data`); eval and viz read it back.
+    ...(config.data.kind === 'mnist' || config.data.kind === 'fashion_mnist' ? { 'dnnc.data': config.data.kind } : {}),
   };
   if (resume) progress.log(`resuming ${checkpointPath} after epoch ${resume.state.epoch}${(config.ensemble?.members ?? 1) > 1 ? ` of member ${resume.state.member + 1}` : ''}`);
   progress.log(`training ${manifest.model} on ${gpu.adapterDescription}: ${data.train.count} examples, ${data.validation?.count ?? 0} for validation, batch ${manifest.batch}, ${epochs} epochs, seed ${seed}`);

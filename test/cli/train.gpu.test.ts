@@ -115,6 +115,32 @@ describe("dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2"
   });
 });
 
+describe("dnnc train --data fashion_mnist", () => {
+  it("trains on Fashion-MNIST, records it, and eval uses it again", async () => {
+    const fashionOut = mkdtempSync(join(tmpdir(), "dnnc-fashion-"));
+    try {
+      const r = await dnncEnv(["train", source, "--limit", "1000", "--epochs", "1", "--data", "fashion_mnist", "--out", fashionOut]);
+      expect(r.code).toBe(0);
+      const run = JSON.parse(readFileSync(join(fashionOut, "FC100", "run.json"), "utf8"));
+      expect(run.data).toEqual({ kind: "fashion_mnist" });
+      const w = decodeSafetensors(new Uint8Array(readFileSync(join(fashionOut, "FC100", "model.safetensors"))));
+      expect(w.metadata["dnnc.data"]).toBe("fashion_mnist");
+      const trained = /^test accuracy (\d+\.\d\d)%/m.exec(r.stdout)![1];
+      const e = await dnncEnv(["eval", join(fashionOut, "FC100")]);
+      expect(e.code).toBe(0);
+      expect(e.stdout).toContain(`FC100: test accuracy ${trained}% (`);
+    } finally {
+      rmSync(fashionOut, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a data set it does not know, naming the two it does", async () => {
+    const r = await dnncEnv(["train", source, "--data", "cifar10"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("use `mnist` or `fashion_mnist`");
+  });
+});
+
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(path: string): [number, number] {
   const b = readFileSync(path);
