@@ -36,12 +36,12 @@ export async function guarded(body: () => Promise<CommandResult>): Promise<Comma
 export { deviceTarget };
 
 /** Loads, checks and compiles one model of `path`; diagnostics or a reason become a CommandFailure. */
-export function loadCompiled(path: string, options: { model?: string; target?: TargetOptions; version?: string }): { program: Program; compiled: CompiledModel } {
+export function loadCompiled(path: string, options: { model?: string; target?: TargetOptions; version?: string; batch?: number }): { program: Program; compiled: CompiledModel } {
   const r = checkFile(path, fsHost());
   const program = r.value.program;
   if (!program) throw new CommandFailure(`cannot read "${path}"`);
   if (hasErrors(r.diagnostics) || !r.value.checked) throw new CommandFailure("the file has errors", renderDiagnostics(r.diagnostics, program.sources) + "\n");
-  const compiled = compileModel(program, r.value.checked, path, { ...(options.target ?? portableTarget), ...(options.model ? { model: options.model } : {}), ...(options.version ? { version: options.version } : {}) });
+  const compiled = compileModel(program, r.value.checked, path, { ...(options.target ?? portableTarget), ...(options.model ? { model: options.model } : {}), ...(options.version ? { version: options.version } : {}), ...(options.batch ? { batch: options.batch } : {}) });
   return { program, compiled };
 }
 

@@ -109,7 +109,7 @@ Language reference: docs/language.md`,
     .addHelpText("after", "\nExample:\n  $ dnnc compile examples/mnist/1-fc100-sigmoid.dnn --explain\n  $ npx tsx out/FC100/trainer.ts --epochs 1")
     .action(async (file: string, o: { out: string; model?: string; explain?: boolean; target: "cpu" | "gpu" }) => emit(await compileCommand(file, { ...o, version: version() })));
   p.command("train")
-    .description("train a model with its train block on the WebGPU adapter at hand (a GPU, or llvmpipe)")
+    .description("train a model with its train block on the WebGPU adapter at hand (a GPU, or llvmpipe); a `sweep` trains once per trial and ranks them")
     .argument("<file>", "a .dnn file")
     .option("-m, --model <name>", "the model to train (default: the one with a train block)")
     .option("--epochs <n>", "override the number of epochs", positiveInt)

@@ -5,6 +5,8 @@ import type { CompiledModel, TrainingConfig } from '../engine/manifest.js';
 /** Settings a run may change without recompiling: everything not baked into a kernel. */
 export interface TrainingOverrides {
   readonly lr?: number;
+  /** The momentum / Nesterov optimizer's μ (ignored by other optimizers; a sweep checks that first). */
+  readonly momentum?: number;
   readonly epochs?: number;
   readonly seed?: number;
   readonly validation?: number;
@@ -19,12 +21,12 @@ export interface TrainingOverrides {
 /** The model with `overrides` applied to its training settings. */
 export function withOverrides(model: CompiledModel, o: TrainingOverrides = {}): CompiledModel {
   const t = model.manifest.training;
-  const { lr, earlyStop, ...rest } = o;
+  const { lr, momentum, earlyStop, ...rest } = o;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   const training: TrainingConfig = {
     ...t,
     ...defined,
-    optimizer: lr === undefined ? t.optimizer : { ...t.optimizer, lr },
+    optimizer: { ...t.optimizer, ...(lr === undefined ? {} : { lr }), ...(momentum !== undefined && 'momentum' in t.optimizer ? { momentum } : {}) },
     earlyStop: earlyStop === undefined ? t.earlyStop : (earlyStop ?? undefined),
   };
   return { manifest: { ...model.manifest, training }, code: model.code };
