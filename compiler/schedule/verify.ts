@@ -14,8 +14,8 @@ export const defaultLimits: PlanLimits = { maxStorageBuffersPerShaderStage: 8, m
 
 /**
  * Problems with the plan, one line each (empty when sound): storage bindings per kernel, buffer
- * sizes, dispatch sizes, bindings to unknown buffers, and reads of an activation or gradient that no
- * earlier kernel of the same sequence wrote.
+ * sizes, dispatch sizes, bindings to unknown buffers, a buffer bound twice where one binding writes,
+ * and reads of an activation or gradient that no earlier kernel of the same sequence wrote.
  */
 export function verifyPlan(plan: Plan, limits: PlanLimits = defaultLimits): string[] {
   const problems: string[] = [];
@@ -24,8 +24,10 @@ export function verifyPlan(plan: Plan, limits: PlanLimits = defaultLimits): stri
   for (const k of plan.kernels) {
     const storage = k.bindings.filter((b) => b.access !== "uniform").length;
     if (storage > limits.maxStorageBuffersPerShaderStage) problems.push(`kernel ${k.name} binds ${storage} storage buffers (limit ${limits.maxStorageBuffersPerShaderStage})`);
+    // WebGPU allows one buffer in several bindings only when none of them writes (vec4 read-only aliases).
     const names = k.bindings.map((b) => b.buffer);
-    if (new Set(names).size !== names.length) problems.push(`kernel ${k.name} binds one buffer twice`);
+    const twice = names.filter((n, i) => names.indexOf(n) !== i);
+    if (twice.some((n) => k.bindings.some((b) => b.buffer === n && b.access !== "read"))) problems.push(`kernel ${k.name} binds one buffer twice, not read-only`);
     for (const b of k.bindings) {
       if (!buffers.has(b.buffer)) problems.push(`kernel ${k.name} binds ${b.buffer}, which the plan does not hold`);
       if ((b.buffer === "uniforms") !== (b.access === "uniform")) problems.push(`kernel ${k.name} binds ${b.buffer} as ${b.access}`);

@@ -36,6 +36,8 @@ export interface ConvInputParts {
   /** WGSL `fn dz_at(i: u32) -> f32` and anything it needs. */
   readonly dz: string;
   readonly dzDoc: string;
+  /** vec4 aliases of dZ (positions of one example and filter aligned) and of the params (W rows aligned), where they exist. */
+  readonly vec4: { readonly dz: GemmBinding | undefined; readonly w: GemmBinding | undefined };
 }
 
 /** The column GEMM and the gather of one conv's input gradient (overwriting dX or adding to it). */
@@ -54,10 +56,19 @@ export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext
     k: op.filters,
     dims: { m: "batch · OH · OW output positions", n: "C · KH · KW taps", k: "filters" },
     constants: parts.constants,
-    bindings: [...parts.dzBindings, { name: "params", buffer: "params", access: "read", use: "load" }, { name: "cols", buffer: `aux:${cols}`, access: "read_write", use: "store" }],
+    bindings: [
+      ...parts.dzBindings,
+      { name: "params", buffer: "params", access: "read", use: "load" },
+      { name: "cols", buffer: `aux:${cols}`, access: "read_write", use: "store" },
+      ...(parts.vec4.dz ? [parts.vec4.dz] : []),
+      ...(parts.vec4.w ? [parts.vec4.w] : []),
+    ],
     helpers: parts.dz,
     a: { doc: "dZ[ex, k, p] for output position m = (ex, p)", body: "return dz_at(((m / OUT_POS) * F + k) * OUT_POS + m % OUT_POS);" },
     b: { doc: "W[k, n], filter k, tap n", body: "return params[W_OFFSET + k * TAPS + n];" },
+    // m..m+3 stay in one example when OUT_POS % 4 = 0; W rows are aligned when W_OFFSET and TAPS are multiples of 4.
+    ...(parts.vec4.dz ? { a4: { doc: "dZ[ex, k, p..p+3] for m = (ex, p)", body: "return dz4[((m / OUT_POS) * F + k) * (OUT_POS / 4u) + (m % OUT_POS) / 4u];" } } : {}),
+    ...(parts.vec4.w ? { b4: { doc: "W[k, n..n+3]", body: "return params4[(W_OFFSET + k * TAPS + n) / 4u];" } } : {}),
     store: { doc: "cols[n, m], tap-major so the gather reads consecutive positions", body: "cols[n * M + m] = value;" },
     fastAxis: "m",
   };

@@ -1,9 +1,12 @@
 /**
- * Kernels of a convolution (2-D, or 1-D with H = 1), all implicit GEMMs: window indices are worked
- * out inside the operand loads, so no im2col buffer exists, and padding is a bounds check.
- *   forward  Y = act(W ⊛ X + b)   M = batch·OH·OW positions, N = filters, K = C·KH·KW taps
+ * Kernels of a convolution (2-D, or 1-D with H = 1), implicit GEMMs unless noted: window indices are
+ * worked out inside the operand loads, so no im2col buffer exists, and padding is a bounds check.
+ *   forward  Y = act(W ⊛ X + b)   M = batch·OH·OW positions, N = filters, K = C·KH·KW taps;
+ *            on CPU adapters a stride-1 unpadded conv with aligned rows runs as a direct convolution
+ *            instead (conv-direct.ts)
  *   params   dW = dZ ⋆ X, db = Σ dZ   M = filters, N = C·KH·KW (+1: a column of ones gives db), K = rows·OH·OW;
- *            split-K over the long K into aux partials plus a reduce kernel
+ *            split-K over the long K into aux partials plus a reduce kernel; on CPU adapters, where the
+ *            forward is direct and dZ is formed once, a direct correlation (conv-direct-params.ts)
  *   input    dX = dZ ⊛ rot180(W)   M = batch·IH·IW, N = C, K = F·KH·KW; each input position gathers the
  *            output positions whose window covers it (stride divisibility, dilation, padding)
  *            or, on CPU adapters when that gather would visit ≥ 1.25× the useful taps, a column GEMM
@@ -19,9 +22,18 @@ import { renderGemm, type GemmConstant, type GemmKernels, type GemmOptions, type
 import type { OpKernels, RenderContext } from "./kernel.js";
 import { col2imPays, renderConvInputCol2im } from "./conv-input.js";
 import { dzSource } from "./grad-activation.js";
+import { directTile, renderConvDirect } from "./conv-direct.js";
+import { directParamsPlan, renderConvDirectParams } from "./conv-direct-params.js";
 
-/** GEMM plan overrides, plus how the input gradient is formed (default: col2im on CPU adapters where it pays, else the direct gather). */
+/**
+ * GEMM plan overrides, plus how the forward pass runs (default: the direct convolution on CPU adapters
+ * where it applies, else the implicit GEMM) and how the input gradient is formed (default: col2im on
+ * CPU adapters where it pays, else the direct gather).
+ */
 export interface ConvOptions extends GemmOptions {
+  readonly forward?: "gemm" | "direct";
+  /** dW and db: the split-K implicit GEMM, or (default on CPU adapters where the forward is direct and dZ is formed once) the direct correlation. */
+  readonly paramsGradient?: "gemm" | "direct";
   readonly inputGradient?: "gather" | "col2im";
 }
 
@@ -60,6 +72,12 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
   const dzFrom = dzSource(op, common, ctx.batch * op.filters * outPos, ctx);
   const dzBindings = dzFrom.bindings;
   const dz = dzFrom.fn;
+  // vec4 aliases for the cpu column GEMM of dX: W rows are 16-byte aligned when the arena offset and the
+  // taps per filter are multiples of 4; dZ (an aux buffer from 0) when the positions per (example, filter) are.
+  const wVec4 = wOffset % 4 === 0 && taps % 4 === 0;
+  const dzVec4 = dzFrom.kernel !== undefined && outPos % 4 === 0;
+  const params4 = { name: "params4", buffer: "params", access: "read", use: "load", type: "vec4<f32>" } as const;
+  const dz4 = dzVec4 ? [{ name: "dz4", buffer: dzBindings[0]!.buffer, access: "read", use: "load", type: "vec4<f32>" } as const] : [];
   // X at example `ex`, channel `c`, output position `p` seen through tap (i, j): 0 in the padding.
   const readWindow = [
     "let hp = (p / OW) * SH + i * DH; // row in the padded input",
@@ -173,12 +191,17 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
     fastAxis: "m",
   });
 
-  const forwardKernels = renderGemm(forward, ctx, options);
-  const paramKernels = renderGemm(params, ctx, options);
+  const direct = (options.forward ?? (ctx.target === "cpu" && directTile(op) ? "direct" : "gemm")) === "direct";
+  const forwardKernels = direct ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
+  const directParams = (options.paramsGradient ?? (ctx.target === "cpu" && directParamsPlan(op, ctx) && dzFrom.kernel ? "direct" : "gemm")) === "direct";
+  if (directParams && !dzFrom.kernel) throw new Error(`bug: the direct dW of ${op.name} reads dZ from the buffer ${op.name}_grad_activation writes`);
+  const paramKernels = directParams
+    ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc })
+    : renderGemm(params, ctx, options);
   const col2im = (options.inputGradient ?? (ctx.target === "cpu" && col2imPays(op, ctx) ? "col2im" : "gather")) === "col2im";
   const inputKernels = (accumulate: boolean): GemmKernels =>
     col2im
-      ? renderConvInputCol2im(op, g, ctx, { common, constants, dzBindings, dz, dzDoc }, options, accumulate)
+      ? renderConvInputCol2im(op, g, ctx, { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined } }, options, accumulate)
       : renderGemm(inputSpec(accumulate), ctx, options);
   // Both input variants share the kernel name and split, hence the aux buffer declared here.
   const inputAux = inputKernels(false).aux;

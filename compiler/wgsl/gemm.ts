@@ -9,6 +9,8 @@
  *   cpu  barrier-free and without workgroup memory (llvmpipe runs barriers as coroutine switches):
  *        each invocation owns a TM×TN register tile (1–16 each, chosen per shape by a load-count
  *        model), 1-D workgroups of 64; edge tiles clamp their indices so the inner loop never branches.
+ *        An operand whose rows (A) or columns (B) lie contiguous and aligned may come with a vec4
+ *        accessor; then its tile edge is a multiple of 4 and it loads four values per load.
  *   gpu  32×32 output tiles staged through workgroup memory in K-chunks of 16, 8×8 invocations
  *        with 4×4 outputs each (the tfjs MatMulPacked layout).
  * Split-K: when the output has too few tiles to fill the machine and K is long, slices of K run in
@@ -26,6 +28,8 @@ export interface GemmBinding {
   readonly access: "read" | "read_write" | "uniform";
   /** `load`: the operand accessors or `kEnd`; `store`: the epilogue; `both`. */
   readonly use: "load" | "store" | "both";
+  /** Element type (default f32). A `vec4<f32>` binding is a read-only alias that only the vec4 accessors read; it is bound only when they are used. */
+  readonly type?: "f32" | "vec4<f32>";
 }
 
 /** A named WGSL constant the accessors use, with a comment saying what it counts. */
@@ -70,6 +74,16 @@ export interface GemmSpec {
   readonly a: GemmFn;
   /** Body of `fn b_at(k: u32, n: u32) -> f32`, called only with k < K, n < N. */
   readonly b: GemmFn;
+  /**
+   * Optional vec4 accessors for the cpu strategy: body of `fn a4_at(m: u32, k: u32) -> vec4<f32>`, A at
+   * rows m..m+3, and of `fn b4_at(k: u32, n: u32) -> vec4<f32>`, B at columns n..n+3, each one vec4 load
+   * from a read-only `vec4<f32>` alias of the operand's buffer (a binding with that type). Called with
+   * m (n) a multiple of 4 and k in range; offer them only where those four elements are contiguous and
+   * 16-byte aligned. Used when M (N) and the register tile's edge are multiples of 4: llvmpipe issues a
+   * storage load lane by lane, and one vec4 load costs far less than four f32 ones.
+   */
+  readonly a4?: GemmFn;
+  readonly b4?: GemmFn;
   /** Body of `fn store_c(m: u32, n: u32, value: f32)`, called once for every m < M, n < N. */
   readonly store: GemmFn;
   /** Which output axis consecutive invocations walk (cpu strategy): pick the one whose loads are contiguous. */
@@ -84,6 +98,8 @@ export interface GemmOptions {
   readonly tn?: number;
   /** Number of K slices, or "auto" (default). */
   readonly splitK?: number | "auto";
+  /** Use the spec's vec4 accessors where the tile allows (cpu strategy; default true). */
+  readonly vec4?: boolean;
 }
 
 /** The kernels of one GEMM (one, or two with split-K) and the aux buffers they bind. */
@@ -112,12 +128,15 @@ interface Plan {
   readonly tm: number;
   readonly tn: number;
   readonly slices: number;
+  /** Whether A (B) loads four rows (columns) with one vec4 load (cpu strategy). */
+  readonly aVec: boolean;
+  readonly bVec: boolean;
 }
 
 /** Render the kernels of one GEMM. */
 export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOptions = {}): GemmKernels {
   const plan = planGemm(spec, ctx, options);
-  const { strategy, tm, tn, slices } = plan;
+  const { strategy, tm, tn, slices, aVec, bVec } = plan;
   const wgSize = strategy === "gpu" ? GPU_THREADS * GPU_THREADS : cpuWorkgroup(ctx);
   const tilesM = Math.ceil(spec.m / tm);
   const tilesN = Math.ceil(spec.n / tn);
@@ -126,13 +145,15 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
   const grid = grid2d(groups, ctx.maxWorkgroupsPerDimension);
   const partials = slices > 1 ? `${spec.name}_partials` : undefined;
 
+  const vec = aVec || bVec;
+  const bound = spec.bindings.filter((b) => vec || b.type !== "vec4<f32>");
   const gemmBindings: GemmBinding[] = partials
-    ? [...spec.bindings.filter((b) => b.use !== "store"), { name: "partials", buffer: `aux:${partials}`, access: "read_write", use: "store" }]
-    : [...spec.bindings];
+    ? [...bound.filter((b) => b.use !== "store"), { name: "partials", buffer: `aux:${partials}`, access: "read_write", use: "store" }]
+    : bound;
   const strategyLine =
     strategy === "gpu"
       ? `Strategy gpu: ${GPU_TILE}×${GPU_TILE} output tiles staged through workgroup memory (K chunks of ${GPU_TILE_K}), ${GPU_THREADS}×${GPU_THREADS} invocations × 4×4 outputs.`
-      : `Strategy cpu: each invocation owns a ${tm}×${tn} register tile; no workgroup memory, no barriers.`;
+      : `Strategy cpu: each invocation owns a ${tm}×${tn} register tile; no workgroup memory, no barriers.${vecLine(aVec, bVec)}`;
   const header = [
     `// ${spec.name}: ${spec.op} at ${spec.origin}`,
     ...spec.summary.map((s) => `//   ${s}`),
@@ -152,13 +173,13 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
   const main =
     strategy === "gpu"
       ? gpuMain({ kEnd, write })
-      : cpuMain({ tm, tn, wgSize, kEnd, write, fast: spec.fastAxis ?? "n" });
+      : cpuMain({ tm, tn, wgSize, kEnd, write, fast: spec.fastAxis ?? "n", aVec, bVec });
   const gemmCode = [
     header.join("\n"),
     declarations(gemmBindings),
     [...dimConstants(spec), ...layout].join("\n"),
     spec.helpers?.trim(),
-    accessors(spec, strategy === "gpu"),
+    accessors(spec, strategy === "gpu", aVec, bVec),
     partials ? undefined : spec.storeHelpers?.trim(),
     partials ? undefined : epilogue(spec),
     main,
@@ -227,14 +248,16 @@ function planGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOptions): Pla
   if ((options.strategy ?? ctx.target) === "gpu" && ctx.maxWorkgroupSize >= GPU_THREADS * GPU_THREADS) {
     const groups = Math.ceil(spec.m / GPU_TILE) * Math.ceil(spec.n / GPU_TILE);
     const slices = auto ? autoSlices(groups, GPU_PARALLEL, spec.k, 64) : (options.splitK as number);
-    return { strategy: "gpu", tm: GPU_TILE, tn: GPU_TILE, slices: clampSlices(slices, spec.k, ctx) };
+    return { strategy: "gpu", tm: GPU_TILE, tn: GPU_TILE, slices: clampSlices(slices, spec.k, ctx), aVec: false, bVec: false };
   }
-  const [autoM, autoN] = cpuTile(spec, options.splitK !== 1);
+  const vec = options.vec4 ?? true;
+  const offered = { m: vec && spec.a4 !== undefined && spec.m % 4 === 0, n: vec && spec.b4 !== undefined && spec.n % 4 === 0 };
+  const [autoM, autoN] = cpuTile(spec, options.splitK !== 1, offered);
   const tm = options.tm ?? autoM;
   const tn = options.tn ?? autoN;
   const tiles = Math.ceil(spec.m / tm) * Math.ceil(spec.n / tn);
   const slices = auto ? autoSlices(tiles, CPU_PARALLEL, spec.k, 128) : (options.splitK as number);
-  return { strategy: "cpu", tm, tn, slices: clampSlices(slices, spec.k, ctx) };
+  return { strategy: "cpu", tm, tn, slices: clampSlices(slices, spec.k, ctx), aVec: offered.m && tm % 4 === 0, bVec: offered.n && tn % 4 === 0 };
 }
 
 function cpuWorkgroup(ctx: RenderContext): number {
@@ -247,14 +270,16 @@ function cpuWorkgroup(ctx: RenderContext): number {
  * cheapest tile that still leaves CPU_PARALLEL invocations (counting K slices when the GEMM may be
  * split) wins, never below 4 along an axis that has 4 or more. Besides powers of two, each axis may
  * take a size that cuts it into equal parts (20 for 20 or 40 filters), so edge tiles waste nothing;
- * tiles hold at most MAX_TILE accumulators.
+ * tiles hold at most MAX_TILE accumulators; an axis with a vec4 accessor takes multiples of 4.
  */
-function cpuTile(spec: GemmSpec, splittable: boolean): [number, number] {
+function cpuTile(spec: GemmSpec, splittable: boolean, vec4: { readonly m: boolean; readonly n: boolean }): [number, number] {
   const maxSlices = splittable ? Math.max(1, Math.min(MAX_SLICES, Math.floor(spec.k / 128))) : 1;
   let best: { tm: number; tn: number; cost: number; parallel: number } | undefined;
   for (const tm of tileSizes(spec.m))
     for (const tn of tileSizes(spec.n)) {
       if ((tm < 4 && tm < spec.m) || (tn < 4 && tn < spec.n) || (tm > 2 * spec.m && tm > 1) || (tn > 2 * spec.n && tn > 1) || tm * tn > MAX_TILE) continue;
+      // An axis read with vec4 loads takes whole vec4s.
+      if ((vec4.m && tm % 4 !== 0) || (vec4.n && tn % 4 !== 0)) continue;
       const tiles = Math.ceil(spec.m / tm) * Math.ceil(spec.n / tn);
       const parallel = Math.min(CPU_PARALLEL, tiles * maxSlices);
       const cost = Math.ceil(spec.m / tm) * tm * Math.ceil(spec.n / tn) * tn * (1 / tm + 1 / tn + 1 / 8);
@@ -305,11 +330,13 @@ function dimConstants(spec: GemmSpec): string[] {
  * `load_a`/`load_b` returning 0 outside for the gpu strategy, whose staging loads run past the edges.
  * The cpu strategy clamps its indices instead, so its inner loop has no branches.
  */
-function accessors(spec: GemmSpec, checked: boolean): string {
+function accessors(spec: GemmSpec, checked: boolean, aVec: boolean, bVec: boolean): string {
   const fns = [
     `// A(m, k): ${spec.a.doc}\nfn a_at(m: u32, k: u32) -> f32 {\n${indent(spec.a.body.trim(), 1)}\n}`,
     `// B(k, n): ${spec.b.doc}\nfn b_at(k: u32, n: u32) -> f32 {\n${indent(spec.b.body.trim(), 1)}\n}`,
   ];
+  if (aVec && spec.a4) fns.push(`// A(m..m+3, k): ${spec.a4.doc}\nfn a4_at(m: u32, k: u32) -> vec4<f32> {\n${indent(spec.a4.body.trim(), 1)}\n}`);
+  if (bVec && spec.b4) fns.push(`// B(k, n..n+3): ${spec.b4.doc}\nfn b4_at(k: u32, n: u32) -> vec4<f32> {\n${indent(spec.b4.body.trim(), 1)}\n}`);
   if (checked) {
     fns.push(
       "// A and B with 0 outside the matrices\n" +
@@ -324,8 +351,34 @@ function epilogue(spec: GemmSpec): string {
   return `// C(m, n): ${spec.store.doc}\nfn store_c(m: u32, n: u32, value: f32) {\n${indent(spec.store.body.trim(), 1)}\n}`;
 }
 
+/** " vec4 loads: A (4 rows), B (4 columns)." for the header, or nothing. */
+function vecLine(aVec: boolean, bVec: boolean): string {
+  const parts = [aVec && "A (4 rows)", bVec && "B (4 columns)"].filter(Boolean);
+  return parts.length ? ` vec4 loads: ${parts.join(", ")}.` : "";
+}
+
+/** The K loop of the cpu strategy: TM values of A and TN of B into registers (f32 or vec4 loads), then TM·TN multiply-adds. */
+function cpuLoop(aVec: boolean, bVec: boolean): string {
+  const spread = (name: string) => ["x", "y", "z", "w"].map((c, q) => `${name}[i + ${q}u] = v.${c};`).join(" ");
+  const a = aVec
+    ? `for (var i = 0u; i < TM; i += 4u) { let v = a4_at(min(m0 + i, M - 4u), k); ${spread("a")} }`
+    : "for (var i = 0u; i < TM; i++) { a[i] = a_at(min(m0 + i, M - 1u), k); }";
+  const b = bVec
+    ? `for (var j = 0u; j < TN; j += 4u) { let v = b4_at(k, min(n0 + j, N - 4u)); ${spread("b").replaceAll("[i", "[j")} }`
+    : "for (var j = 0u; j < TN; j++) { b[j] = b_at(k, min(n0 + j, N - 1u)); }";
+  return `  for (var k = k_begin; k < k_end; k++) {
+    var a: array<f32, TM>;
+    var b: array<f32, TN>;
+    ${a}
+    ${b}
+    for (var i = 0u; i < TM; i++) {
+      for (var j = 0u; j < TN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
+    }
+  }`;
+}
+
 /** One invocation per TM×TN tile; rows and columns past the edge load clamped indices and are not stored, so the inner loop has no branches. */
-function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: Write; fast: "m" | "n" }): string {
+function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: Write; fast: "m" | "n"; aVec: boolean; bVec: boolean }): string {
   const [mTile, nTile] = p.fast === "n" ? ["tile / TILES_N", "tile % TILES_N"] : ["tile % TILES_M", "tile / TILES_M"];
   return `const TM = ${p.tm}u; // rows per invocation
 const TN = ${p.tn}u; // columns per invocation
@@ -341,15 +394,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
   let k_begin = slice * K_SLICE;
   let k_end = min(k_begin + K_SLICE, ${p.kEnd});
   var acc: array<array<f32, TN>, TM>;
-  for (var k = k_begin; k < k_end; k++) {
-    var a: array<f32, TM>;
-    var b: array<f32, TN>;
-    for (var i = 0u; i < TM; i++) { a[i] = a_at(min(m0 + i, M - 1u), k); }
-    for (var j = 0u; j < TN; j++) { b[j] = b_at(k, min(n0 + j, N - 1u)); }
-    for (var i = 0u; i < TM; i++) {
-      for (var j = 0u; j < TN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-    }
-  }
+${cpuLoop(p.aVec, p.bVec)}
   for (var i = 0u; i < TM; i++) {
     for (var j = 0u; j < TN; j++) {
       let m = m0 + i;
@@ -412,10 +457,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 function declarations(bindings: readonly GemmBinding[]): string {
   const storage = bindings.filter((b) => b.access !== "uniform").length;
   if (storage > 8) throw new Error(`bug: ${storage} storage bindings; compat devices allow 8`);
+  // WebGPU lets a buffer sit in several bindings of one bind group only when none of them is writable.
+  const writable = bindings.find((b) => b.type === "vec4<f32>" && b.access !== "read");
+  if (writable) throw new Error(`bug: the vec4 alias ${writable.name} must be read-only`);
   const lines = bindings.map((b, i) =>
     b.access === "uniform"
       ? `@group(0) @binding(${i}) var<uniform> ${b.name}: StepUniforms;`
-      : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<f32>; // ${b.buffer}`,
+      : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.type ?? "f32"}>; // ${b.buffer}`,
   );
   return bindings.some((b) => b.access === "uniform") ? `${wgslStepUniforms}\n\n${lines.join("\n")}` : lines.join("\n");
 }

@@ -109,3 +109,19 @@ describe("manifest checks", () => {
     expect(manifest.output).toEqual({ buffer: `act:${manifest.params.length > 0 ? 2 : 0}`, classes: 10, activation: "softmax" });
   });
 });
+
+describe("buffers bound twice", () => {
+  const { plan } = compileExample("examples/mnist/fast-adam.dnn");
+  const withBindings = (extra: (k: (typeof plan.kernels)[number]) => (typeof plan.kernels)[number]["bindings"]) => ({
+    ...plan,
+    kernels: plan.kernels.map((k, i) => (i === 0 ? { ...k, bindings: [...k.bindings, ...extra(k)] } : k)),
+  });
+
+  it("are sound when every binding of the buffer is read-only (a vec4 alias), not when one writes", () => {
+    const first = plan.kernels[0]!;
+    const read = first.bindings.find((b) => b.access === "read")!;
+    const written = first.bindings.find((b) => b.access === "read_write")!;
+    expect(verifyPlan(withBindings(() => [{ buffer: read.buffer, access: "read" }]))).toEqual([]);
+    expect(verifyPlan(withBindings(() => [{ buffer: written.buffer, access: "read" }]))).toContain(`kernel ${first.name} binds one buffer twice, not read-only`);
+  });
+});

@@ -95,3 +95,79 @@ describe("dZ formed once for the gradient GEMMs (cpu kernels)", () => {
     expect(identity.kernels.map((k) => k.name)).not.toContain("conv1_grad_activation");
   });
 });
+
+describe("direct convolution forward (cpu kernels: stride 1, no padding, rows and filters in vec4s)", () => {
+  const cases = [
+    { input: "3x12x8", conv: "conv 8 filters 5x5 relu", batch: 3, tw: 4, tf: 8 }, // OW 4, C 3
+    { input: "5x10x12", conv: "conv 4 filters 5x5 sigmoid bias off", batch: 2, tw: 8, tf: 4 }, // OW 8, C 5
+    { input: "1x28x28", conv: "conv 20 filters 5x5 relu", batch: 1, tw: 8, tf: 4 }, // the seed CNN's conv1
+    { input: "2x6x16", conv: "conv 12 filters 3x1 leaky_relu slope 0.1", batch: 3, tw: 8, tf: 4 }, // OW 16: two segments per row
+  ];
+  it.each(cases)("image $input, $conv, batch $batch: $tw positions × $tf filters per invocation", async ({ input, conv, batch, tw, tf }) => {
+    const { kernels, aux, op } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, accumulate: true });
+    const forward = kernels.find((k) => k.name === "conv1_forward")!;
+    expect(forward.code).toContain("Direct convolution");
+    expect(forward.code).toMatch(new RegExp(`const TW: u32 = ${tw}u;[^]*const TF: u32 = ${tf}u;`));
+    expect(kernels.map((k) => k.name).slice(0, 2)).toEqual(["conv1_forward_weights", "conv1_forward"]);
+    expect(aux.find((a) => a.name === "conv1_wt")?.floats).toBe(op.kind === "conv" ? op.filters * op.channels * op.kernelH * op.kernelW : 0);
+  });
+
+  it("other geometries, GPUs and a forced GEMM keep the implicit GEMM", async () => {
+    const direct = (src: string, target: "cpu" | "gpu" = "cpu", forward?: "gemm") =>
+      checkGemmOp(h, src, { batch: 2, target, ...(forward ? { options: { forward } } : {}) }).then((r) => r.kernels.some((k) => k.code.includes("Direct convolution")));
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 3x3 padding same relu"))).toBe(false);
+    expect(await direct(model("input image 2x12x9", "conv 4 filters 3x3 relu"))).toBe(false); // IW 9: rows unaligned
+    expect(await direct(model("input image 2x12x8", "conv 6 filters 5x5 relu"))).toBe(false); // 6 filters
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 5x5 relu"), "gpu")).toBe(false);
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 5x5 relu"), "cpu", "gemm")).toBe(false);
+  });
+});
+
+describe("vec4 operand loads in the column GEMM of dX (cpu kernels)", () => {
+  const cases = [
+    { input: "4x6x6", filters: 4, batch: 3, header: "vec4 loads: A (4 rows), B (4 columns)." }, // 16 positions, 36 taps
+    { input: "3x6x6", filters: 4, batch: 3, header: "vec4 loads: A (4 rows)." }, // 27 taps: W rows unaligned
+    { input: "4x7x7", filters: 3, batch: 5, header: "vec4 loads: B (4 columns)." }, // 25 positions: dZ unaligned
+  ];
+  it.each(cases)("image $input, $filters filters 3×3, batch $batch: $header", async ({ input, filters, batch, header }) => {
+    const src = model(`input image ${input}`, `conv ${filters} filters 3x3 relu`);
+    for (const vec4 of [true, false]) {
+      const { kernels } = await checkGemmOp(h, src, { batch, accumulate: true, options: { inputGradient: "col2im", forward: "gemm", vec4 } });
+      const cols = kernels.find((k) => k.name === "conv1_grad_input_cols")!;
+      if (vec4) expect(cols.code).toContain(header);
+      else expect(cols.code).not.toContain("vec4");
+    }
+  });
+});
+
+describe("direct correlation for dW and db (cpu kernels: stride 1, no padding, dZ formed once)", () => {
+  const cases = [
+    { input: "3x12x8", conv: "conv 8 filters 5x5 relu", batch: 3, rows: 3 }, // OW 4, C 3, 8 filters
+    { input: "5x10x12", conv: "conv 4 filters 5x5 sigmoid bias off", batch: 5, rows: 4 }, // rows past uniforms.rows left out
+    { input: "1x28x28", conv: "conv 20 filters 5x5 relu", batch: 2, rows: 2 }, // the seed CNN's conv1
+    { input: "2x6x16", conv: "conv 12 filters 3x1 leaky_relu slope 0.1", batch: 7, rows: 6 }, // two segments per row, odd batch
+  ];
+  it.each(cases)("image $input, $conv, batch $batch, $rows rows", async ({ input, conv, batch, rows }) => {
+    const { kernels } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, rows, accumulate: true });
+    const params = kernels.find((k) => k.name === "conv1_grad_params")!;
+    expect(params.code).toContain("Direct correlation");
+    const names = kernels.map((k) => k.name);
+    expect(names.indexOf("conv1_grad_activation")).toBeLessThan(names.indexOf("conv1_grad_params"));
+    expect(names.indexOf("conv1_grad_params")).toBe(names.indexOf("conv1_grad_params_reduce") - 1);
+  });
+
+  it("the identity (no dZ buffer), GPUs and a forced GEMM keep the split-K GEMM", async () => {
+    const direct = async (src: string, target: "cpu" | "gpu" = "cpu", paramsGradient?: "gemm") => {
+      const { kernels } = await checkGemmOp(h, src, { batch: 2, target, ...(paramsGradient ? { options: { paramsGradient } } : {}) });
+      return kernels.some((k) => k.code.includes("Direct correlation"));
+    };
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 5x5"))).toBe(false);
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 5x5 relu"), "gpu")).toBe(false);
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 5x5 relu"), "cpu", "gemm")).toBe(false);
+    expect(await direct(model("input image 2x12x8", "conv 4 filters 5x5 relu"))).toBe(true);
+    // 4 filters × 9×9 taps would need 324 accumulators per invocation: the forward is direct, dW the GEMM.
+    const { kernels } = await checkGemmOp(h, model("input image 1x12x12", "conv 4 filters 9x9 relu"), { batch: 2 });
+    expect(kernels.find((k) => k.name === "conv1_forward")!.code).toContain("Direct convolution");
+    expect(kernels.find((k) => k.name === "conv1_grad_params")!.code).toContain("Implicit GEMM");
+  });
+});

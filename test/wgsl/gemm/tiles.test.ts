@@ -20,7 +20,7 @@ describe("register tiles", () => {
     const ctx = testContext(64, "cpu", src, { maxWorkgroupSize: 256 });
     for (const op of g.ops) {
       if (op.kind !== "conv") continue;
-      const forward = renderConv(op, g, ctx).forward[0]!;
+      const forward = renderConv(op, g, ctx, { forward: "gemm" }).forward[0]!;
       const [, tm, tn] = forward.code.match(/owns a (\d+)×(\d+) register tile/)!.map(Number);
       expect(tm! * tn!).toBeLessThanOrEqual(256);
       const padded = Math.ceil(op.filters / tn!) * tn!;

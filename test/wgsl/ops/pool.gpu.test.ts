@@ -14,6 +14,8 @@ afterAll(async () => {
 
 const cases: { name: string; lines: string[]; ties?: boolean }[] = [
   { name: "max 2x2, stride = size, valid", lines: ["input image 3x6x6", "pool max 2x2"] },
+  { name: "max 3x2, stride = size, tiling 6×8 (scatter path), tied values", lines: ["input image 5x6x8", "pool max 3x2"], ties: true },
+  { name: "max 2x2 stride 2 on 7×7: the last row and column are left over (gather path)", lines: ["input image 2x7x7", "pool max 2x2"] },
   { name: "max 3x3 stride 2, same, ceil, tied values", lines: ["input image 2x7x7", "pool max 3x3 stride 2 padding same rounding ceil"], ties: true },
   { name: "max 2x2 stride 2 with windows entirely in the padding", lines: ["input image 1x5x5", "pool max 2x2 stride 2 padding 2"] },
   { name: "average 3x3 stride 2, padding 1, ceil", lines: ["input image 2x8x7", "pool average 3x3 stride 2 padding 1 rounding ceil"] },
@@ -50,6 +52,18 @@ describe("pool kernels", () => {
       await h.run(k.input(0, true), uniforms(batch));
       expectClose(await h.read(`grad:${op.x}`, batch * x.size), dxRef.map((v) => 2 * v), "dX accumulated");
     });
+
+  it("max pooling whose windows tile the input scatters from each output element; other geometries gather", () => {
+    const path = (lines: string[]) => {
+      const { graph, ctx } = lower(lines, 3);
+      const k = renderPool(opNamed(graph, "pool1", "pool"), graph, ctx).input(0, false)[0]!;
+      return { scatter: k.code.includes("the windows tile the input"), invocations: Number(k.code.match(/INVOCATIONS: u32 = (\d+)u/)![1]) };
+    };
+    expect(path(["input image 5x6x8", "pool max 3x2"])).toEqual({ scatter: true, invocations: 3 * 5 * 2 * 4 });
+    expect(path(["input image 2x7x7", "pool max 2x2"])).toEqual({ scatter: false, invocations: 3 * 2 * 7 * 7 });
+    expect(path(["input image 2x8x8", "pool max 2x2 stride 1"]).scatter).toBe(false);
+    expect(path(["input image 2x8x8", "pool average 2x2"]).scatter).toBe(false);
+  });
 
   it("declares the argmax scratch for max pooling only", () => {
     const { graph, ctx } = lower(["input image 3x6x6", "pool max 2x2"], 4);
