@@ -3,7 +3,7 @@ import { checkFile, hasErrors } from "../compiler/index.js";
 import { renderDiagnostics } from "../compiler/render.js";
 import type { Program } from "../compiler/load.js";
 import { compileModel, CompileError, portableTarget, type CompiledModel, type TargetOptions } from "../compiler/emit/compile.js";
-import { emitModel } from "../compiler/emit/index.js";
+import { emitModel } from "./emit.js";
 import { deviceTarget } from "../compiler/emit/target.js";
 import { explain, type Explanation, type SequenceExplanation } from "../compiler/explain.js";
 import { MissingRendererError } from "../compiler/schedule/plan.js";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:f
 import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emitModel } from "../../compiler/emit/index.js";
+import { emitModel } from "../../cli/emit.js";
 import { checkExample, root } from "../compiler/helpers.js";
 import { compileExample } from "./helpers.js";
 
