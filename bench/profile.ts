@@ -1,7 +1,11 @@
 /**
  * Per-kernel profile of a compiled model's training step on the adapter at hand:
  *
- *   npx tsx bench/profile.ts examples/mnist/fast-adam.dnn [--batch 64] [--rounds 5] [--steps 20]
+ *   npx tsx bench/profile.ts examples/mnist/fast-adam.dnn [--batch 64] [--rounds 5] [--steps 20] [--first]
+ *
+ * With `--first` it instead times each kernel's FIRST dispatch alone (llvmpipe compiles a shader when
+ * it first runs, not at pipeline creation), in training order, and exits: where first-step latency
+ * goes. Run it with MESA_SHADER_CACHE_DISABLE=true, or Mesa's disk cache hides the compile.
  *
  * Compiles the model for this device (cpu kernels on software adapters), then, after a warm-up that
  * pays the shader JIT, alternates two measurements for `rounds` rounds: whole training steps
@@ -25,11 +29,12 @@ const { values, positionals } = parseArgs({
     rounds: { type: "string", default: "5" },
     steps: { type: "string", default: "20" },
     model: { type: "string" },
+    first: { type: "boolean", default: false },
   },
 });
 const path = positionals[0];
 if (!path) {
-  console.error("usage: npx tsx bench/profile.ts FILE.dnn [--batch N] [--rounds N] [--steps N] [--model NAME]");
+  console.error("usage: npx tsx bench/profile.ts FILE.dnn [--batch N] [--rounds N] [--steps N] [--model NAME] [--first]");
   process.exit(2);
 }
 const rounds = Number(values.rounds);
@@ -48,6 +53,23 @@ const manifest = compiled.manifest;
 const t0 = performance.now();
 const engine = await Engine.create(gpu.device, compiled);
 const createMs = performance.now() - t0;
+
+if (values.first) {
+  const rows: [string, number, number][] = [];
+  for (const k of engine.kernels.train) {
+    const s = performance.now();
+    await timeKernel(k.name, 1);
+    const first = performance.now() - s;
+    rows.push([k.name, first, await timeKernel(k.name, 1)]);
+  }
+  const total = rows.reduce((a, r) => a + r[1], 0);
+  console.log(`${manifest.model} (${path}), batch ${manifest.batch}: pipelines ${createMs.toFixed(0)} ms; first dispatch of each kernel (ms), then a second one`);
+  for (const [name, first, second] of rows) console.log(`${name.padEnd(32)} ${first.toFixed(1).padStart(9)} ${second.toFixed(1).padStart(9)}`);
+  console.log(`${"sum of first dispatches".padEnd(32)} ${total.toFixed(1).padStart(9)}`);
+  engine.destroy();
+  await gpu.destroy();
+  process.exit(0);
+}
 
 const { batch, input, output } = manifest;
 const images = Float32Array.from({ length: batch * input.size }, (_, i) => ((i * 2654435761) >>> 0) / 4294967296);

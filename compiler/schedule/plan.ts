@@ -7,6 +7,7 @@
  *                 → backwardSchedule: per op in reverse, its parameter gradients, then dX per input
  *                 → optimizer update
  *   evaluation    = the forward and loss kernels that are not training-only
+ * Cross-op fusions (fusion.ts) are chosen first and reach the renderers through the context.
  */
 import type { IrGraph, IrOp, OpKind } from "../ir/graph.js";
 import { backwardSchedule } from "../ir/autodiff.js";
@@ -14,6 +15,7 @@ import { stateSlots } from "../ir/optimizer.js";
 import type { TrainingSpec } from "../train/spec.js";
 import type { AuxBuffer, BufferName, Kernel, OpKernels, RenderContext } from "../wgsl/kernel.js";
 import { renderOp, type Renderers } from "../wgsl/index.js";
+import { poolDzFusions } from "./fusion.js";
 
 import { METRICS_WORDS, UNIFORM_BYTES } from "../../runtime/engine/manifest.js";
 
@@ -74,9 +76,11 @@ export function missingRenderers(g: IrGraph, r: Renderers, ctx: RenderContext): 
 export function planModel(g: IrGraph, spec: TrainingSpec, ctx: RenderContext, r: Renderers): Plan {
   const missing = missingRenderers(g, r, ctx);
   if (missing.length > 0) throw new MissingRendererError(missing);
-  const rendered = new Map<number, OpKernels>(g.ops.map((op) => [op.id, renderOp(r, op, g, ctx)]));
+  // Cross-op fusions change what the ops involved render (fusion.ts).
+  const fusedCtx: RenderContext = { ...ctx, dzByPool: new Set(poolDzFusions(g, ctx.target).keys()) };
+  const rendered = new Map<number, OpKernels>(g.ops.map((op) => [op.id, renderOp(r, op, g, fusedCtx)]));
   const of = (op: IrOp) => rendered.get(op.id)!;
-  const loss = r.loss!(g, ctx);
+  const loss = r.loss!(g, fusedCtx);
 
   const kernels = new Map<string, Kernel>();
   const add = (list: Kernel[], ks: readonly Kernel[]) => {
@@ -95,7 +99,7 @@ export function planModel(g: IrGraph, spec: TrainingSpec, ctx: RenderContext, r:
     else if (step.kind === "params") add(train, of(step.op).params);
     else add(train, of(step.op).input(step.index, step.accumulate));
   }
-  add(train, r.optimizer!(g, spec.optimizer, ctx));
+  add(train, r.optimizer!(g, spec.optimizer, fusedCtx));
 
   const evaluate: Kernel[] = [];
   for (const op of g.ops) add(evaluate, of(op).forward.filter((k) => !k.trainingOnly));
@@ -104,7 +108,7 @@ export function planModel(g: IrGraph, spec: TrainingSpec, ctx: RenderContext, r:
   const aux = [...g.ops.flatMap((op) => of(op).aux), ...loss.aux];
   const slots = stateSlots[spec.optimizer.kind];
   const buffers = planBuffers(g, ctx.batch, slots.length, aux, [...kernels.values()]);
-  return { graph: g, spec, ctx, kernels: [...kernels.values()], train: train.map((k) => k.name), evaluate: evaluate.map((k) => k.name), buffers, optimizerSlots: slots };
+  return { graph: g, spec, ctx: fusedCtx, kernels: [...kernels.values()], train: train.map((k) => k.name), evaluate: evaluate.map((k) => k.name), buffers, optimizerSlots: slots };
 }
 
 /** Every buffer some kernel binds, plus the input, labels and metrics the runtime always writes. */

@@ -65,14 +65,15 @@ export function renderConvDirectParams(
     ? `
   if (kind == C) {
     // db: this group sums dZ over the slice's rows for TF filters.
+    // One loop over (example, vec4 of positions) with the TF filters inside: a constant inner loop over
+    // the positions would be unrolled into TF · OH · OW / 4 loads (2 s of JIT for the seed CNN's conv2).
     var sums: array<f32, TF>;
-    for (var ex = ex_begin; ex < ex_end; ex++) {
+    for (var e = ex_begin * (OH * OW / 4u); e < ex_end * (OH * OW / 4u); e++) {
+      let ex = e / (OH * OW / 4u);
+      let q = e % (OH * OW / 4u);
       for (var f = 0u; f < TF; f++) {
-        let start = (ex * F + f0 + f) * (OH * OW / 4u);
-        for (var q = 0u; q < OH * OW / 4u; q++) {
-          let v = dz[start + q];
-          sums[f] += (v.x + v.y) + (v.z + v.w);
-        }
+        let v = dz[(ex * F + f0 + f) * (OH * OW / 4u) + q];
+        sums[f] += (v.x + v.y) + (v.z + v.w);
       }
     }
     for (var f = 0u; f < TF; f++) { partials[slice * OUTPUTS + F * TAPS + f0 + f] = sums[f]; }
@@ -142,11 +143,14 @@ export function renderConvDirectParams(
       }
     }
   }
-  for (var f = 0u; f < TF; f++) {
-    for (var r = 0u; r < KH; r++) {
-      for (var kj = 0u; kj < KW; kj++) {
-        partials[slice * OUTPUTS + (f0 + f) * TAPS + (c * KH + r) * KW + kj] = acc[f][r][kj];
-      }
+  // One pass per tap (ki, kj) = (q / KW, q % KW), each storing TF values: the selects pick tap q's
+  // accumulators, so the stores are not unrolled KH·KW times (llvmpipe compiles each store into a loop
+  // over the lanes; unrolled, they took 1.3 s of this kernel's JIT).
+  for (var q = 0u; q < KH * KW; q++) {
+    for (var f = 0u; f < TF; f++) {
+      var v = acc[f][0][0];
+${Array.from({ length: op.kernelH * op.kernelW - 1 }, (_, t) => `      v = select(v, acc[f][${Math.floor((t + 1) / op.kernelW)}][${(t + 1) % op.kernelW}], q == ${t + 1}u);`).join("\n")}
+      partials[slice * OUTPUTS + (f0 + f) * TAPS + c * KH * KW + q] = v;
     }
   }`,
       flops: 2 * ctx.batch * op.outH * op.outW * op.filters * taps,

@@ -4,7 +4,8 @@
  * The implicit GEMM (conv.ts) loads each input value once per tap that sees it (KW times along a row)
  * with the window arithmetic around every load; here an invocation owns TW consecutive output
  * positions of one output row × TF filters, and for each input channel and kernel row it loads the
- * input row segment once, as vec4s, and reuses it for all KW kernel columns. The filters are read as
+ * input row segment once, as vec4s, and reuses it for all KW kernel columns; where the accumulators
+ * allow, it owns TH = 2 output rows, so each filter load serves twice the positions. The filters are read as
  * vec4s from a tap-major copy of W (`aux:<op>_wt`, W as C×KH×KW×F) that a small kernel writes first.
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
@@ -16,6 +17,8 @@ import type { AuxBuffer, Kernel, RenderContext } from "./kernel.js";
 const SEGMENTS = [8, 4] as const;
 /** Filters per invocation at most: 8 × 8 accumulators measured 1.5–1.8× faster than the implicit GEMM on llvmpipe, 8 × 20 only 1.2–1.3× (spills). */
 const MAX_FILTERS = 8;
+/** Accumulators per invocation up to which the forward takes two output rows at once. */
+const MAX_ROW_ACCUMULATORS = 64;
 
 /** The tile of the direct path for `op`, or undefined where it does not apply. */
 export function directTile(op: ConvOp): { tw: number; tf: number } | undefined {
@@ -32,10 +35,14 @@ export function directTile(op: ConvOp): { tw: number; tf: number } | undefined {
 }
 
 /** The weight-transpose kernel and the direct forward kernel of `op`, and the aux buffer between them. */
-export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] }): { kernels: Kernel[]; aux: AuxBuffer[] } {
+export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] }, rows?: number): { kernels: Kernel[]; aux: AuxBuffer[] } {
   const tile = directTile(op);
   if (!tile) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
   const { tw, tf } = tile;
+  // Two output rows per invocation halve the weight loads per multiply-add; measured 1.2–1.6× for the seed
+  // CNN's conv1 (8 × 4 × 2 accumulators), none for its conv2 at 8 × 8 × 2 (spills), hence the cap of 64.
+  const th = rows ?? (op.outH % 2 === 0 && 2 * tw * tf <= MAX_ROW_ACCUMULATORS ? 2 : 1);
+  if (op.outH % th !== 0) throw new Error(`bug: ${th} output rows per invocation do not divide ${op.outH}`);
   const taps = op.channels * op.kernelH * op.kernelW;
   const wt = `${op.name}_wt`;
   const weight = g.params[op.weight]!;
@@ -64,9 +71,9 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
 
   const segment = tw + op.kernelW - 1;
   const vecs = Math.ceil(segment / 4);
-  const tiles = ctx.batch * op.outH * (op.outW / tw) * (op.filters / tf);
+  const tiles = ctx.batch * (op.outH / th) * (op.outW / tw) * (op.filters / tf);
   const xFloats = ctx.batch * op.channels * op.inH * op.inW;
-  const z = `acc[t][f]${bias ? " + params[B_OFFSET + f0 + f]" : ""}`;
+  const z = `v${bias ? " + b" : ""}`;
   const forward = makeKernel(
     {
       ...label,
@@ -94,6 +101,7 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
         u32c("KW", op.kernelW),
         u32c("TW", tw, "output positions per invocation (one row segment)"),
         u32c("TF", tf, "filters per invocation"),
+        u32c("TH", th, "output rows per invocation: each weight load serves TH · TW positions"),
         u32c("VECS", vecs, `vec4s covering the TW + KW − 1 = ${segment} inputs under a segment`),
         u32c("X_LAST", xFloats / 4 - 1, "last vec4 of X (a segment at the very end reads past the row, never used)"),
         ...(bias ? [u32c("B_OFFSET", bias.offset, `${bias.name} in the arena`)] : []),
@@ -101,20 +109,23 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
       helpers: [`// ${activationText(act, op.slope, "z")}\nfn act(z: f32) -> f32 {\n  return ${activationExpr(act, "z", op.slope)};\n}`],
       invocations: tiles,
       body: `
-  // i = ((ex · OH + oh) · OW / TW + segment) · F / TF + filter group: neighbouring lanes share the input row.
+  // i = ((ex · OH / TH + row group) · OW / TW + segment) · F / TF + filter group: neighbouring lanes share the input rows.
   let f0 = (i % (F / TF)) * TF;
   let ow0 = ((i / (F / TF)) % (OW / TW)) * TW;
-  let row = i / (F / TF) / (OW / TW); // ex · OH + oh
-  let ex = row / OH;
-  let oh = row % OH;
-  var acc: array<array<f32, TF>, TW>;
+  let group = i / (F / TF) / (OW / TW); // ex · OH / TH + row group
+  let ex = group / (OH / TH);
+  let oh0 = (group % (OH / TH)) * TH;
+  var acc: array<array<array<f32, TF>, TW>, TH>;
   for (var c = 0u; c < C; c++) {
     for (var ki = 0u; ki < KH; ki++) {
-      let start = (((ex * C + c) * IH + oh + ki) * IW + ow0) / 4u;
-      var xs: array<f32, ${4 * vecs}>;
-      for (var s = 0u; s < VECS; s++) {
-        let v = x[min(start + s, X_LAST)];
-        xs[4u * s] = v.x; xs[4u * s + 1u] = v.y; xs[4u * s + 2u] = v.z; xs[4u * s + 3u] = v.w;
+      // the input under the segment for each of the TH output rows, at kernel row ki
+      var xs: array<array<f32, ${4 * vecs}>, TH>;
+      for (var r = 0u; r < TH; r++) {
+        let start = (((ex * C + c) * IH + oh0 + r + ki) * IW + ow0) / 4u;
+        for (var s = 0u; s < VECS; s++) {
+          let v = x[min(start + s, X_LAST)];
+          xs[r][4u * s] = v.x; xs[r][4u * s + 1u] = v.y; xs[r][4u * s + 2u] = v.z; xs[r][4u * s + 3u] = v.w;
+        }
       }
       for (var kj = 0u; kj < KW; kj++) {
         let tap = (c * KH + ki) * KW + kj;
@@ -123,15 +134,23 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
           let v = wt[(tap * F + f0 + f) / 4u];
           w[f] = v.x; w[f + 1u] = v.y; w[f + 2u] = v.z; w[f + 3u] = v.w;
         }
-        for (var t = 0u; t < TW; t++) {
-          for (var f = 0u; f < TF; f++) { acc[t][f] = fma(xs[t + kj], w[f], acc[t][f]); }
+        for (var r = 0u; r < TH; r++) {
+          for (var t = 0u; t < TW; t++) {
+            for (var f = 0u; f < TF; f++) { acc[r][t][f] = fma(xs[r][t + kj], w[f], acc[r][t][f]); }
+          }
         }
       }
     }
   }
-  for (var f = 0u; f < TF; f++) {
-    for (var t = 0u; t < TW; t++) {
-      y[((ex * F + f0 + f) * OH + oh) * OW + ow0 + t] = act(${z});
+  // One pass per filter, each storing TH · TW values: the selects pick filter f's accumulators, so the
+  // stores are not unrolled TF times (llvmpipe compiles each store into a loop over the lanes; JIT time).
+  for (var f = 0u; f < TF; f++) {${bias ? "\n    let b = params[B_OFFSET + f0 + f];" : ""}
+    for (var r = 0u; r < TH; r++) {
+      for (var t = 0u; t < TW; t++) {
+        var v = acc[r][t][0];
+${Array.from({ length: tf - 1 }, (_, q) => `        v = select(v, acc[r][t][${q + 1}], f == ${q + 1}u);`).join("\n")}
+        y[((ex * F + f0 + f) * OH + oh0 + r) * OW + ow0 + t] = act(${z});
+      }
     }
   }`,
       flops: 2 * ctx.batch * op.outH * op.outW * op.filters * taps,

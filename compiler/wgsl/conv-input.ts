@@ -6,6 +6,8 @@
  * about OH·OW / (IH·IW) of them land inside the output (a 5×5 conv on 12×12 wastes 56%); here the
  * GEMM does exactly the useful multiply-adds and the gather adds at most KH·KW values per element.
  * The price is an aux buffer of C·KH·KW × batch·OH·OW floats, written once and read once.
+ * With stride 1, no dilation and output rows of whole vec4s, the gather runs one invocation per input
+ * row that adds whole column rows (vec4 loads) at their offsets; otherwise one per input element.
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
 import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
@@ -41,7 +43,7 @@ export interface ConvInputParts {
 }
 
 /** The column GEMM and the gather of one conv's input gradient (overwriting dX or adding to it). */
-export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext, parts: ConvInputParts, options: GemmOptions, accumulate: boolean): GemmKernels {
+export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext, parts: ConvInputParts, options: GemmOptions & { readonly rowGather?: boolean }, accumulate: boolean): GemmKernels {
   const cols = `${op.name}_grad_input_cols`;
   const positions = ctx.batch * op.outH * op.outW;
   const taps = op.channels * op.kernelH * op.kernelW;
@@ -70,11 +72,24 @@ export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext
     ...(parts.vec4.dz ? { a4: { doc: "dZ[ex, k, p..p+3] for m = (ex, p)", body: "return dz4[((m / OUT_POS) * F + k) * (OUT_POS / 4u) + (m % OUT_POS) / 4u];" } } : {}),
     ...(parts.vec4.w ? { b4: { doc: "W[k, n..n+3]", body: "return params4[(W_OFFSET + k * TAPS + n) / 4u];" } } : {}),
     store: { doc: "cols[n, m], tap-major so the gather reads consecutive positions", body: "cols[n * M + m] = value;" },
+    // Four consecutive positions of one tap are contiguous and aligned when M = batch · OH · OW is a multiple of 4.
+    ...(positions % 4 === 0
+      ? { store4: { doc: "cols[n, m..m+3]", body: "cols[(n * M + m) / 4u] = value;", binding: { name: "cols", buffer: `aux:${cols}`, access: "read_write", use: "store", type: "vec4<f32>" } as const } }
+      : {}),
     fastAxis: "m",
   };
   const gemm = renderGemm(spec, ctx, options);
+  const rows = (options.rowGather ?? true) && rowGatherFits(op);
+  const gather = rows ? rowGather(op, ctx, parts, cols, positions, accumulate) : elementGather(op, ctx, parts, cols, positions, accumulate);
+  const kernels: Kernel[] = [...gemm.kernels, gather];
+  return { kernels, aux: [...gemm.aux, { name: cols, floats: positions * taps }] };
+}
+
+/** One invocation per input element, summing the column entries of every tap that lands on it (any stride, dilation, padding). */
+function elementGather(op: ConvOp, ctx: RenderContext, parts: ConvInputParts, cols: string, positions: number, accumulate: boolean): Kernel {
+  const taps = op.channels * op.kernelH * op.kernelW;
   const inElems = ctx.batch * op.channels * op.inH * op.inW;
-  const gather = makeKernel(
+  return makeKernel(
     {
       name: `${op.name}_grad_input`,
       title: `${op.name}_grad_input: ${parts.common.op} at ${parts.common.origin}`,
@@ -133,6 +148,85 @@ export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext
     },
     ctx,
   );
-  const kernels: Kernel[] = [...gemm.kernels, gather];
-  return { kernels, aux: [...gemm.aux, { name: cols, floats: positions * taps }] };
+}
+
+/**
+ * Whether the row gather applies: stride 1 and no dilation (a column row then adds to a contiguous
+ * run of the input row) and output rows of whole vec4s, so every column row starts 16-byte aligned.
+ */
+export function rowGatherFits(op: ConvOp): boolean {
+  return op.strideH === 1 && op.strideW === 1 && op.dilationH === 1 && op.dilationW === 1 && op.outW % 4 === 0;
+}
+
+/**
+ * One invocation per input row (example, channel, h): for each kernel row ki whose output row
+ * oh = h + PT − ki exists and each kernel column kj, it loads that output row of the tap's column
+ * (OW / 4 vec4s) and adds it at offset kj of the padded row held in registers; then it writes the
+ * row (as vec4s when IW is a multiple of 4). The element gather issues one scalar load per tap and
+ * input element; this issues one vec4 load per 4 output positions and tap.
+ */
+function rowGather(op: ConvOp, ctx: RenderContext, parts: ConvInputParts, cols: string, positions: number, accumulate: boolean): Kernel {
+  const taps = op.channels * op.kernelH * op.kernelW;
+  const inElems = ctx.batch * op.channels * op.inH * op.inW;
+  const full = Math.max(op.outW + op.kernelW - 1, op.inW + op.padLeft);
+  const vecOut = op.inW % 4 === 0;
+  const write = vecOut
+    ? `for (var q = 0u; q < IW / 4u; q++) {
+    let v = vec4<f32>(acc[4u * q + PL], acc[4u * q + 1u + PL], acc[4u * q + 2u + PL], acc[4u * q + 3u + PL]);
+    ${store("dx", "i * (IW / 4u) + q", "v", accumulate)}
+  }`
+    : `for (var w = 0u; w < IW; w++) { ${store("dx", "i * IW + w", "acc[w + PL]", accumulate)} }`;
+  return makeKernel(
+    {
+      name: `${op.name}_grad_input`,
+      title: `${op.name}_grad_input: ${parts.common.op} at ${parts.common.origin}`,
+      phase: "backward",
+      about: [
+        `dX ${accumulate ? "+=" : "="} col2im(cols): each input element sums the columns of the output positions whose tap lands on it`,
+        `one invocation per input row: for each tap (ki, kj) whose output row exists it adds that column row (${op.outW / 4} vec4) at offset kj`,
+      ],
+      vars: [
+        { name: "cols", buffer: `aux:${cols}`, access: "read", type: "vec4<f32>" },
+        { name: "dx", buffer: `grad:${op.x}`, access: "read_write", ...(vecOut ? { type: "vec4<f32>" as const } : {}) },
+      ],
+      constants: [
+        u32c("C", op.channels, "input channels"),
+        u32c("IH", op.inH),
+        u32c("IW", op.inW),
+        u32c("OH", op.outH),
+        u32c("OW", op.outW),
+        u32c("KH", op.kernelH),
+        u32c("KW", op.kernelW),
+        u32c("PT", op.padTop, "padding before (top, left)"),
+        u32c("PL", op.padLeft),
+        u32c("FULL", full, "the row in padded coordinates: OW + KW − 1 positions (or more, to cover IW + PL)"),
+        u32c("OUT_POS", op.outH * op.outW),
+        u32c("POSITIONS", positions, "batch · OH · OW: the length of one column"),
+      ],
+      invocations: ctx.batch * op.channels * op.inH,
+      body: `
+  let ex = i / (C * IH);
+  let c = (i / IH) % C;
+  let th = i % IH + PT; // the row in the padded input
+  var acc: array<f32, FULL>;
+  for (var ki = 0u; ki < KH; ki++) {
+    // Output row oh sees this row through kernel row ki when oh + ki = th.
+    if (ki > th || th - ki >= OH) { continue; }
+    let oh = th - ki;
+    for (var kj = 0u; kj < KW; kj++) {
+      let start = (((c * KH + ki) * KW + kj) * POSITIONS + ex * OUT_POS + oh * OW) / 4u;
+      for (var s = 0u; s < OW / 4u; s++) {
+        let v = cols[start + s];
+        acc[4u * s + kj] += v.x; acc[4u * s + 1u + kj] += v.y; acc[4u * s + 2u + kj] += v.z; acc[4u * s + 3u + kj] += v.w;
+      }
+    }
+  }
+  ${write}`,
+      flops: positions * taps,
+      bytes: (positions * taps + inElems * (accumulate ? 2 : 1)) * F32,
+      fuses: parts.common.fuses,
+      origin: parts.common.origin,
+    },
+    ctx,
+  );
 }

@@ -35,6 +35,8 @@ export interface ConvOptions extends GemmOptions {
   /** dW and db: the split-K implicit GEMM, or (default on CPU adapters where the forward is direct and dZ is formed once) the direct correlation. */
   readonly paramsGradient?: "gemm" | "direct";
   readonly inputGradient?: "gather" | "col2im";
+  /** col2im: sum the columns row by row with vec4 loads where the stride is 1 (default), or element by element. */
+  readonly rowGather?: boolean;
 }
 
 /** Forward, parameter-gradient and input-gradient kernels of one conv op; `options` overrides the GEMM plan (tests, benchmarks). */
@@ -75,7 +77,7 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
   // vec4 aliases for the cpu column GEMM of dX: W rows are 16-byte aligned when the arena offset and the
   // taps per filter are multiples of 4; dZ (an aux buffer from 0) when the positions per (example, filter) are.
   const wVec4 = wOffset % 4 === 0 && taps % 4 === 0;
-  const dzVec4 = dzFrom.kernel !== undefined && outPos % 4 === 0;
+  const dzVec4 = dzFrom.formed && outPos % 4 === 0;
   const params4 = { name: "params4", buffer: "params", access: "read", use: "load", type: "vec4<f32>" } as const;
   const dz4 = dzVec4 ? [{ name: "dz4", buffer: dzBindings[0]!.buffer, access: "read", use: "load", type: "vec4<f32>" } as const] : [];
   // X at example `ex`, channel `c`, output position `p` seen through tap (i, j): 0 in the padding.
@@ -193,8 +195,8 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
 
   const direct = (options.forward ?? (ctx.target === "cpu" && directTile(op) ? "direct" : "gemm")) === "direct";
   const forwardKernels = direct ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
-  const directParams = (options.paramsGradient ?? (ctx.target === "cpu" && directParamsPlan(op, ctx) && dzFrom.kernel ? "direct" : "gemm")) === "direct";
-  if (directParams && !dzFrom.kernel) throw new Error(`bug: the direct dW of ${op.name} reads dZ from the buffer ${op.name}_grad_activation writes`);
+  const directParams = (options.paramsGradient ?? (ctx.target === "cpu" && directParamsPlan(op, ctx) && dzFrom.formed ? "direct" : "gemm")) === "direct";
+  if (directParams && !dzFrom.formed) throw new Error(`bug: the direct dW of ${op.name} reads dZ from the buffer aux:${op.name}_dz`);
   const paramKernels = directParams
     ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc })
     : renderGemm(params, ctx, options);

@@ -10,7 +10,9 @@
  *        each invocation owns a TM×TN register tile (1–16 each, chosen per shape by a load-count
  *        model), 1-D workgroups of 64; edge tiles clamp their indices so the inner loop never branches.
  *        An operand whose rows (A) or columns (B) lie contiguous and aligned may come with a vec4
- *        accessor; then its tile edge is a multiple of 4 and it loads four values per load.
+ *        accessor; then its tile edge is a multiple of 4 and it loads four values per load. Tiles of
+ *        more than 64 accumulators store in a loop that picks values with selects (cpuEpilogue):
+ *        unrolled stores were most of llvmpipe's JIT time.
  *   gpu  32×32 output tiles staged through workgroup memory in K-chunks of 16, 8×8 invocations
  *        with 4×4 outputs each (the tfjs MatMulPacked layout).
  * Split-K: when the output has too few tiles to fill the machine and K is long, slices of K run in
@@ -86,6 +88,13 @@ export interface GemmSpec {
   readonly b4?: GemmFn;
   /** Body of `fn store_c(m: u32, n: u32, value: f32)`, called once for every m < M, n < N. */
   readonly store: GemmFn;
+  /**
+   * Optional vec4 epilogue for the cpu strategy: body of `fn store4_c(m: u32, n: u32, value: vec4<f32>)`,
+   * C at rows m..m+3 of column n, with `binding` (a `vec4<f32>` declaration of the stored buffer) in
+   * place of the f32 one. Used instead of `store` when A loads vec4s (M and TM multiples of 4) and K is
+   * not split; offer it only where those four elements are contiguous and 16-byte aligned.
+   */
+  readonly store4?: GemmFn & { readonly binding: GemmBinding };
   /** Which output axis consecutive invocations walk (cpu strategy): pick the one whose loads are contiguous. */
   readonly fastAxis?: "m" | "n";
 }
@@ -146,7 +155,10 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
   const partials = slices > 1 ? `${spec.name}_partials` : undefined;
 
   const vec = aVec || bVec;
-  const bound = spec.bindings.filter((b) => vec || b.type !== "vec4<f32>");
+  const store4 = strategy === "cpu" && aVec && slices === 1 && spec.store4 ? spec.store4 : undefined;
+  const bound = spec.bindings
+    .filter((b) => vec || b.type !== "vec4<f32>")
+    .map((b) => (store4 && b.buffer === store4.binding.buffer && b.use === "store" ? store4.binding : b));
   const gemmBindings: GemmBinding[] = partials
     ? [...bound.filter((b) => b.use !== "store"), { name: "partials", buffer: `aux:${partials}`, access: "read_write", use: "store" }]
     : bound;
@@ -173,7 +185,7 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
   const main =
     strategy === "gpu"
       ? gpuMain({ kEnd, write })
-      : cpuMain({ tm, tn, wgSize, kEnd, write, fast: spec.fastAxis ?? "n", aVec, bVec });
+      : cpuMain({ tm, tn, wgSize, kEnd, write, fast: spec.fastAxis ?? "n", aVec, bVec, store4: store4 !== undefined });
   const gemmCode = [
     header.join("\n"),
     declarations(gemmBindings),
@@ -181,7 +193,7 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
     spec.helpers?.trim(),
     accessors(spec, strategy === "gpu", aVec, bVec),
     partials ? undefined : spec.storeHelpers?.trim(),
-    partials ? undefined : epilogue(spec),
+    partials ? undefined : store4 ? `// C(m..m+3, n): ${store4.doc}\nfn store4_c(m: u32, n: u32, value: vec4<f32>) {\n${indent(store4.body.trim(), 1)}\n}` : epilogue(spec),
     main,
   ];
   const kernels: Kernel[] = [
@@ -378,7 +390,7 @@ function cpuLoop(aVec: boolean, bVec: boolean): string {
 }
 
 /** One invocation per TM×TN tile; rows and columns past the edge load clamped indices and are not stored, so the inner loop has no branches. */
-function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: Write; fast: "m" | "n"; aVec: boolean; bVec: boolean }): string {
+function cpuMain(p: { tm: number; tn: number; wgSize: number; kEnd: string; write: Write; fast: "m" | "n"; aVec: boolean; bVec: boolean; store4: boolean }): string {
   const [mTile, nTile] = p.fast === "n" ? ["tile / TILES_N", "tile % TILES_N"] : ["tile % TILES_M", "tile / TILES_M"];
   return `const TM = ${p.tm}u; // rows per invocation
 const TN = ${p.tn}u; // columns per invocation
@@ -395,14 +407,64 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
   let k_end = min(k_begin + K_SLICE, ${p.kEnd});
   var acc: array<array<f32, TN>, TM>;
 ${cpuLoop(p.aVec, p.bVec)}
-  for (var i = 0u; i < TM; i++) {
+${p.store4 ? cpuEpilogue4(p.tm, p.tn) : cpuEpilogue(p.tm, p.tn, p.write)}
+}`;
+}
+
+/**
+ * The stores of a TM×TN register tile. llvmpipe compiles every storage store into a branchy loop over
+ * the lanes, so TM·TN unrolled stores cost most of the shader's JIT time (2 s of 2.1 s for a 16×16
+ * tile) and much of its run time. Here a loop over the longer tile axis, which stays a loop, picks
+ * that column (row) of the accumulators with selects, so only the shorter axis's stores are unrolled:
+ * constant indices keep the accumulators in registers.
+ */
+function cpuEpilogue(tm: number, tn: number, write: Write): string {
+  const store = (value: string) => `if (m < M && n < N) { ${write("m", "n", value)}; }`;
+  if (tm * tn <= 64)
+    return `  for (var i = 0u; i < TM; i++) {
     for (var j = 0u; j < TN; j++) {
       let m = m0 + i;
       let n = n0 + j;
-      if (m < M && n < N) { ${p.write("m", "n", "acc[i][j]")}; }
+      ${store("acc[i][j]")}
     }
-  }
-}`;
+  }`;
+  const [outer, inner, outerSize] = tn >= tm ? (["j", "i", tn] as const) : (["i", "j", tm] as const);
+  const at = (q: number | string) => (outer === "j" ? `acc[i][${q}]` : `acc[${q}][j]`);
+  const picks = Array.from({ length: outerSize - 1 }, (_, q) => `      v = select(v, ${at(q + 1)}, ${outer} == ${q + 1}u);`);
+  return `  // One store per ${inner === "i" ? "row" : "column"} per pass; the selects pick the accumulator of pass ${outer}.
+  for (var ${outer} = 0u; ${outer} < ${outer === "j" ? "TN" : "TM"}; ${outer}++) {
+    for (var ${inner} = 0u; ${inner} < ${inner === "i" ? "TM" : "TN"}; ${inner}++) {
+      let m = m0 + i;
+      let n = n0 + j;
+      var v = ${at(0)};
+${picks.join("\n")}
+      ${store("v")}
+    }
+  }`;
+}
+
+/**
+ * The stores of a TM×TN tile as vec4s of four rows (store4_c): a loop over the columns picks column j
+ * with selects, and each group of four rows is one vec4 store (TM / 4 store sites; see cpuEpilogue).
+ * Every m is a multiple of 4 and M is too, so m < M covers all four rows.
+ */
+function cpuEpilogue4(tm: number, tn: number): string {
+  const column = (g: number, q: number) => `vec4<f32>(${[0, 1, 2, 3].map((r) => `acc[${4 * g + r}][${q}]`).join(", ")})`;
+  const groups = Array.from({ length: tm / 4 }, (_, g) =>
+    [
+      `    {`,
+      `      let m = m0 + ${4 * g}u;`,
+      `      var v = ${column(g, 0)};`,
+      ...Array.from({ length: tn - 1 }, (_, q) => `      v = select(v, ${column(g, q + 1)}, j == ${q + 1}u);`),
+      `      if (m < M && n < N) { store4_c(m, n, v); }`,
+      `    }`,
+    ].join("\n"),
+  );
+  return `  // One vec4 store per four rows per pass; the selects pick column j of the accumulators.
+  for (var j = 0u; j < TN; j++) {
+    let n = n0 + j;
+${groups.join("\n")}
+  }`;
 }
 
 /** tfjs-style: the workgroup stages TILE×TILE_K of A and TILE_K×TILE of B, then each invocation does 4×4 outputs. */
@@ -458,7 +520,7 @@ function declarations(bindings: readonly GemmBinding[]): string {
   const storage = bindings.filter((b) => b.access !== "uniform").length;
   if (storage > 8) throw new Error(`bug: ${storage} storage bindings; compat devices allow 8`);
   // WebGPU lets a buffer sit in several bindings of one bind group only when none of them is writable.
-  const writable = bindings.find((b) => b.type === "vec4<f32>" && b.access !== "read");
+  const writable = bindings.find((b) => b.type === "vec4<f32>" && b.access !== "read" && bindings.some((o) => o !== b && o.buffer === b.buffer));
   if (writable) throw new Error(`bug: the vec4 alias ${writable.name} must be read-only`);
   const lines = bindings.map((b, i) =>
     b.access === "uniform"

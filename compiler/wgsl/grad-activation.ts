@@ -3,7 +3,8 @@
  * There every storage load is a per-lane gather and the GEMMs read each dZ element once per tile
  * of the other operand; fused into their loads, each read costs two gathers (dY and Y) plus the
  * derivative. One elementwise pass into `aux:<op>_dz` lets them load one value instead. On GPUs
- * (workgroup-staged tiles) the fused form stays.
+ * (workgroup-staged tiles) the fused form stays. Where a tiling max pool alone reads the layer's
+ * output, the pool's backward scatter forms dZ instead (compiler/schedule/fusion.ts) and no kernel here runs.
  */
 import type { ActivationFn } from "../layers/index.js";
 import { derivNeedsOutput, dzFunction, dzText } from "./activation-fn.js";
@@ -16,7 +17,9 @@ export interface DzSource {
   readonly bindings: readonly GemmBinding[];
   /** WGSL `fn dz_at(i: u32) -> f32`. */
   readonly fn: string;
-  /** The kernel forming dZ (first of the layer's parameter kernels), when dZ is formed once. */
+  /** Whether dZ lies in `aux:<layer>_dz`, formed once (by `kernel`, or by the max pool reading the layer's output). */
+  readonly formed: boolean;
+  /** The kernel forming dZ (first of the layer's parameter kernels), when the layer forms it itself. */
   readonly kernel?: Kernel;
   readonly aux: readonly AuxBuffer[];
 }
@@ -33,9 +36,17 @@ export function dzSource(
     { name: "dy", buffer: `grad:${layer.y}`, access: "read", use: "load" },
     ...(derivNeedsOutput(act) ? [{ name: "y", buffer: `act:${layer.y}`, access: "read", use: "load" } as const] : []),
   ];
-  if (ctx.target !== "cpu" || !derivNeedsOutput(act)) return { bindings: direct, fn: dzFunction(act, slope), aux: [] };
+  if (ctx.target !== "cpu" || !derivNeedsOutput(act)) return { bindings: direct, fn: dzFunction(act, slope), formed: false, aux: [] };
   const name = `${layer.name}_dz`;
   const doc = dzText(act, slope);
+  if (ctx.dzByPool?.has(layer.y)) {
+    return {
+      bindings: [{ name: "dz", buffer: `aux:${name}`, access: "read", use: "load" }],
+      fn: `// ${doc}, formed by the backward scatter of the max pool that reads Y\nfn dz_at(i: u32) -> f32 {\n  return dz[i];\n}`,
+      formed: true,
+      aux: [{ name, floats: elems }],
+    };
+  }
   // vec4 loads run ~2.5× faster than f32 ones on llvmpipe; the three buffers start at 0, so any multiple of 4 elements fits.
   const vec4 = elems % 4 === 0;
   const type = vec4 ? "vec4<f32>" : "f32";
@@ -63,6 +74,7 @@ export function dzSource(
   return {
     bindings: [{ name: "dz", buffer: `aux:${name}`, access: "read", use: "load" }],
     fn: `// ${doc}, formed by ${kernel.name}\nfn dz_at(i: u32) -> f32 {\n  return dz[i];\n}`,
+    formed: true,
     kernel,
     aux: [{ name, floats: elems }],
   };

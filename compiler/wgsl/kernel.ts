@@ -79,6 +79,12 @@ export interface RenderContext {
   /** The adapter's limits the renderer must respect. */
   readonly maxWorkgroupSize: number;
   readonly maxWorkgroupsPerDimension: number;
+  /**
+   * Conv output tensors whose dZ the max pool reading them writes in its backward scatter (chosen by
+   * compiler/schedule/fusion.ts): that conv renders no `<conv>_grad_activation` kernel, and the pool
+   * writes `aux:<conv>_dz` instead of the conv output's gradient.
+   */
+  readonly dzByPool?: ReadonlySet<number>;
   /** `file.dnn:line` for an IR op's origin. */
   where(op: { readonly origin: import("../../grammar/ast.js").Span }): string;
 }

@@ -9,10 +9,13 @@
  * whose windows tile the input exactly (stride = window, no dilation, no padding, no overhang)
  * instead runs one invocation per output element that writes its whole window: each input element
  * belongs to exactly one window, so this is race-free and does a quarter of the work for 2×2.
+ * When the schedule fuses the pool with the conv producing its input (compiler/schedule/fusion.ts),
+ * that scatter writes the conv's dZ = dY·f'(Y) instead of dY (scatterDz).
  */
 import type { IrGraph, PoolOp } from "../ir/graph.js";
 import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
 import { F32, dimsText, gradInputName, makeKernel, store, tensorOf, u32c, type Constant } from "./common.js";
+import { activationDerivExpr, dzText } from "./activation-fn.js";
 
 /** Argmax value of a window with no valid position. */
 const NONE = 0xffffffff;
@@ -89,6 +92,10 @@ export function renderPool(op: PoolOp, g: IrGraph, ctx: RenderContext): OpKernel
 
   const input = (index: number, accumulate: boolean): Kernel[] => {
     if (index !== 0) throw new Error(`bug: pool ${op.name} has one input, not ${index + 1}`);
+    if (op.mode === "max" && tiles(op) && ctx.dzByPool?.has(op.x)) {
+      if (accumulate) throw new Error(`bug: ${op.name} writes the dZ of its input's producer, so it is that tensor's only reader`);
+      return [scatterDz(op, g, ctx, { window, origin, constants, argmax, inElems, outElems })];
+    }
     if (op.mode === "max" && tiles(op)) {
       return [
         makeKernel(
@@ -224,5 +231,58 @@ export function tiles(op: PoolOp): boolean {
     op.padLeft === 0 &&
     op.outH * op.kernelH === op.inH &&
     op.outW * op.kernelW === op.inW
+  );
+}
+
+/**
+ * The tiling max pool's backward scatter fused with the activation derivative of the conv producing
+ * its input (compiler/schedule/fusion.ts): the argmax of each window gets dZ = dY · f'(Y), where Y at
+ * the argmax is the pool's own output, and the rest of the window gets 0 (dY is 0 there), written to
+ * the conv's `aux:<conv>_dz`. One invocation per output element, like the plain scatter.
+ */
+function scatterDz(
+  op: PoolOp,
+  g: IrGraph,
+  ctx: RenderContext,
+  parts: { window: string; origin: string; constants: readonly Constant[]; argmax: string; inElems: number; outElems: number },
+): Kernel {
+  const conv = g.ops.find((o) => o.kind === "conv" && o.y === op.x);
+  if (conv?.kind !== "conv") throw new Error(`bug: ${op.name} forms dZ but no conv produces its input`);
+  const doc = dzText(conv.activation, conv.slope);
+  return makeKernel(
+    {
+      name: gradInputName(op, 0, false),
+      phase: "backward",
+      about: [
+        `dX of pool ${parts.window}, fused with ${conv.name}'s ${doc}: written to ${conv.name}'s dZ buffer`,
+        "the windows tile the input: one invocation per output element writes dY · f'(pool output) to its argmax and 0 to the rest of its window",
+      ],
+      vars: [
+        { name: "argmax", buffer: `aux:${parts.argmax}`, access: "read", type: "u32" },
+        { name: "dy", buffer: `grad:${op.y}`, access: "read" },
+        { name: "y", buffer: `act:${op.y}`, access: "read" },
+        { name: "dz", buffer: `aux:${conv.name}_dz`, access: "read_write" },
+      ],
+      constants: parts.constants.filter((c) => !["S_H", "S_W", "D_H", "D_W", "PAD_T", "PAD_L"].includes(c.name)),
+      invocations: parts.outElems,
+      body: `
+  let plane = i / (OUT_H * OUT_W); // n · C + c
+  let oh = (i / OUT_W) % OUT_H;
+  let ow = i % OUT_W;
+  let y_i = y[i]; // ${conv.name}'s output at the argmax
+  let g = dy[i] * (${activationDerivExpr(conv.activation, "y_i", conv.slope)});
+  let arg = argmax[i];
+  let base = plane * IN_H * IN_W + oh * K_H * IN_W + ow * K_W;
+  for (var kh = 0u; kh < K_H; kh++) {
+    for (var kw = 0u; kw < K_W; kw++) {
+      dz[base + kh * IN_W + kw] = select(0.0, g, arg == kh * K_W + kw);
+    }
+  }`,
+      flops: parts.inElems + 2 * parts.outElems,
+      bytes: (parts.inElems + parts.outElems * 3) * F32,
+      fuses: [op.name, conv.name],
+      origin: parts.origin,
+    },
+    ctx,
   );
 }

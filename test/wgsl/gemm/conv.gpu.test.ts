@@ -98,16 +98,18 @@ describe("dZ formed once for the gradient GEMMs (cpu kernels)", () => {
 
 describe("direct convolution forward (cpu kernels: stride 1, no padding, rows and filters in vec4s)", () => {
   const cases = [
-    { input: "3x12x8", conv: "conv 8 filters 5x5 relu", batch: 3, tw: 4, tf: 8 }, // OW 4, C 3
-    { input: "5x10x12", conv: "conv 4 filters 5x5 sigmoid bias off", batch: 2, tw: 8, tf: 4 }, // OW 8, C 5
-    { input: "1x28x28", conv: "conv 20 filters 5x5 relu", batch: 1, tw: 8, tf: 4 }, // the seed CNN's conv1
-    { input: "2x6x16", conv: "conv 12 filters 3x1 leaky_relu slope 0.1", batch: 3, tw: 8, tf: 4 }, // OW 16: two segments per row
+    { input: "3x12x8", conv: "conv 8 filters 5x5 relu", batch: 3, tw: 4, tf: 8, th: 2 }, // OW 4, C 3
+    { input: "5x10x12", conv: "conv 4 filters 5x5 sigmoid bias off", batch: 2, tw: 8, tf: 4, th: 2 }, // OW 8, C 5
+    { input: "1x28x28", conv: "conv 20 filters 5x5 relu", batch: 1, tw: 8, tf: 4, th: 2 }, // the seed CNN's conv1
+    { input: "2x6x16", conv: "conv 12 filters 3x1 leaky_relu slope 0.1", batch: 3, tw: 8, tf: 4, th: 2 }, // OW 16: two segments per row
+    { input: "3x11x12", conv: "conv 4 filters 5x5 tanh", batch: 3, tw: 8, tf: 4, th: 1 }, // OH 7: one row per invocation
+    { input: "20x12x12", conv: "conv 40 filters 5x5 relu", batch: 2, tw: 8, tf: 8, th: 1 }, // the seed CNN's conv2: 8 × 8 accumulators already
   ];
-  it.each(cases)("image $input, $conv, batch $batch: $tw positions × $tf filters per invocation", async ({ input, conv, batch, tw, tf }) => {
+  it.each(cases)("image $input, $conv, batch $batch: $th × $tw positions × $tf filters per invocation", async ({ input, conv, batch, tw, tf, th }) => {
     const { kernels, aux, op } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, accumulate: true });
     const forward = kernels.find((k) => k.name === "conv1_forward")!;
     expect(forward.code).toContain("Direct convolution");
-    expect(forward.code).toMatch(new RegExp(`const TW: u32 = ${tw}u;[^]*const TF: u32 = ${tf}u;`));
+    expect(forward.code).toMatch(new RegExp(`const TW: u32 = ${tw}u;[^]*const TF: u32 = ${tf}u;[^]*const TH: u32 = ${th}u;`));
     expect(kernels.map((k) => k.name).slice(0, 2)).toEqual(["conv1_forward_weights", "conv1_forward"]);
     expect(aux.find((a) => a.name === "conv1_wt")?.floats).toBe(op.kind === "conv" ? op.filters * op.channels * op.kernelH * op.kernelW : 0);
   });
@@ -136,7 +138,21 @@ describe("vec4 operand loads in the column GEMM of dX (cpu kernels)", () => {
       const cols = kernels.find((k) => k.name === "conv1_grad_input_cols")!;
       if (vec4) expect(cols.code).toContain(header);
       else expect(cols.code).not.toContain("vec4");
+      // The columns are stored as vec4s of four positions exactly when A loads vec4s.
+      expect(cols.code.includes("store4_c(m, n, v)")).toBe(vec4 && header.includes("A (4 rows)"));
     }
+  });
+
+  it.each([
+    { tm: 12, tn: 8, batch: 5 }, // 80 positions in 12-row tiles: the last tile has 8 rows
+    { tm: 4, tn: 12, batch: 3 }, // 48 positions, 36 taps in 12-column tiles
+    { tm: 16, tn: 4, batch: 2 }, // 32 positions: the whole of M in two tiles
+  ])("vec4 stores of the columns with a $tm×$tn tile, batch $batch", async ({ tm, tn, batch }) => {
+    const src = model("input image 4x6x6", "conv 4 filters 3x3 relu");
+    const { kernels } = await checkGemmOp(h, src, { batch, accumulate: true, options: { inputGradient: "col2im", forward: "gemm", tm, tn } });
+    const cols = kernels.find((k) => k.name === "conv1_grad_input_cols")!;
+    expect(cols.code).toContain("var<storage, read_write> cols: array<vec4<f32>>");
+    expect(cols.code).toContain(`const TM = ${tm}u;`);
   });
 });
 
@@ -169,5 +185,30 @@ describe("direct correlation for dW and db (cpu kernels: stride 1, no padding, d
     const { kernels } = await checkGemmOp(h, model("input image 1x12x12", "conv 4 filters 9x9 relu"), { batch: 2 });
     expect(kernels.find((k) => k.name === "conv1_forward")!.code).toContain("Direct convolution");
     expect(kernels.find((k) => k.name === "conv1_grad_params")!.code).toContain("Implicit GEMM");
+  });
+});
+
+describe("col2im row gather (cpu kernels: stride 1, output rows of whole vec4s)", () => {
+  const cases = [
+    { input: "20x12x12", conv: "conv 40 filters 5x5 relu", batch: 3, accumulate: false, vecOut: true }, // the seed CNN's conv2
+    { input: "3x11x7", conv: "conv 5 filters 3x4 tanh", batch: 2, accumulate: true, vecOut: false }, // OW 4, IW 7: scalar writes, odd channels
+    { input: "3x9x8", conv: "conv 4 filters 3x3 padding same sigmoid", batch: 3, accumulate: true, vecOut: true }, // padding: rows in padded coordinates
+    { input: "2x6x2", conv: "conv 3 filters 2x2 padding [1, 0, 2, 1] leaky_relu slope 0.1", batch: 5, accumulate: false, vecOut: false }, // asymmetric padding (2 columns left, 1 right): OW 4, IW 2
+  ];
+  it.each(cases)("image $input, $conv, batch $batch, accumulate $accumulate", async ({ input, conv, batch, accumulate, vecOut }) => {
+    const src = model(`input image ${input}`, conv);
+    for (const rowGather of [true, false]) {
+      const { kernels } = await checkGemmOp(h, src, { batch, rows: batch - 1, accumulate, options: { inputGradient: "col2im", rowGather } });
+      const gather = kernels.find((k) => k.name === "conv1_grad_input")!;
+      expect(gather.code.includes("one invocation per input row")).toBe(rowGather);
+      if (rowGather) expect(gather.code.includes("var<storage, read_write> dx: array<vec4<f32>>")).toBe(vecOut);
+    }
+  });
+
+  it("strides and dilations keep the element gather", async () => {
+    for (const geometry of ["stride 2", "dilation 2"]) {
+      const { kernels } = await checkGemmOp(h, model("input image 2x12x12", `conv 3 filters 3x3 ${geometry} relu`), { batch: 2, options: { inputGradient: "col2im" } });
+      expect(kernels.find((k) => k.name === "conv1_grad_input")!.code).toContain("one invocation per input element");
+    }
   });
 });

@@ -36,9 +36,15 @@ describe("cpu register tiles and K splits", () => {
     { tm: 16, tn: 2, splitK: 1 },
     { tm: 1, tn: 8, splitK: 4 },
     { tm: 8, tn: 16, splitK: 2 },
+    // over 64 accumulators the stores run in a loop over the longer tile axis (selects pick the values)
+    { tm: 16, tn: 8, splitK: 1 },
+    { tm: 12, tn: 12, splitK: 3 },
   ];
   it.each(cases)("conv 1-D, tile $tm×$tn, $splitK K slices", async (options) => {
-    await checkGemmOp(h, model("input sequence 17x3", "conv 5 filters 4 stride 2 padding full dilation 2 relu"), { batch: 5, options });
+    const { kernels } = await checkGemmOp(h, model("input sequence 17x3", "conv 5 filters 4 stride 2 padding full dilation 2 relu"), { batch: 5, options });
+    // (the column GEMM of dX stores vec4s of four positions instead, in a loop over the columns at any tile)
+    const selected = kernels.filter((k) => k.code.includes("the selects pick the accumulator"));
+    expect(selected.length > 0).toBe(options.tm * options.tn > 64);
   });
 
   it("tiles spill into grid y past maxWorkgroupsPerDimension", async () => {
