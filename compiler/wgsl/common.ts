@@ -3,7 +3,7 @@
  * elementwise-style kernel uses, and `makeKernel`, which wraps a body with its header comment,
  * bindings, constants and entry point so each renderer holds only the arithmetic that differs.
  */
-import type { IrGraph, IrTensor } from "../ir/graph.js";
+import type { IrGraph, IrTensor, WindowGeometry } from "../ir/graph.js";
 import type { ActivationFn } from "../layers/index.js";
 import { activationFunctions } from "./activation-fn.js";
 import type { Binding, BufferName, Kernel, Phase, RenderContext } from "./kernel.js";
@@ -59,6 +59,20 @@ export const WORKGROUP = 64;
 
 /** A u32 constant. */
 export const u32c = (name: string, value: number, note?: string): Constant => ({ name, type: "u32", value, ...(note ? { note } : {}) });
+
+/** A window op's sizes as constants: C, IH, IW, [F], OH, OW, KH, KW (the conv kernels' shared preamble). */
+export function windowConstants(g: WindowGeometry, filters?: number): Constant[] {
+  return [
+    u32c("C", g.channels, "input channels"),
+    u32c("IH", g.inH),
+    u32c("IW", g.inW),
+    ...(filters === undefined ? [] : [u32c("F", filters, "filters")]),
+    u32c("OH", g.outH),
+    u32c("OW", g.outW),
+    u32c("KH", g.kernelH),
+    u32c("KW", g.kernelW),
+  ];
+}
 /** An f32 constant. */
 export const f32c = (name: string, value: number, note?: string): Constant => ({ name, type: "f32", value, ...(note ? { note } : {}) });
 

@@ -9,7 +9,7 @@
  * slice sums dZ for db. Slices over the examples write partial sums that a second kernel adds up.
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
-import { F32, makeKernel, u32c } from "./common.js";
+import { F32, makeKernel, u32c, windowConstants } from "./common.js";
 import { directTile } from "./conv-direct.js";
 import type { AuxBuffer, BufferName, Kernel, RenderContext } from "./kernel.js";
 
@@ -51,14 +51,7 @@ export function renderConvDirectParams(
   const label = { phase: "backward" as const, trainingOnly: true, fuses: common.fuses, origin: common.origin };
   const vecs = Math.ceil((tw + op.kernelW - 1) / 4);
   const geometry = [
-    u32c("C", op.channels, "input channels"),
-    u32c("IH", op.inH),
-    u32c("IW", op.inW),
-    u32c("F", op.filters, "filters"),
-    u32c("OH", op.outH),
-    u32c("OW", op.outW),
-    u32c("KH", op.kernelH),
-    u32c("KW", op.kernelW),
+    ...windowConstants(op, op.filters),
   ];
   const xFloats = ctx.batch * op.channels * op.inH * op.inW;
   const biasPart = bias

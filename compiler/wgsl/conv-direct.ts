@@ -10,7 +10,7 @@
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
 import { activationExpr, activationText } from "./activation-fn.js";
-import { F32, makeKernel, u32c } from "./common.js";
+import { F32, makeKernel, u32c, windowConstants } from "./common.js";
 import type { AuxBuffer, Kernel, RenderContext } from "./kernel.js";
 
 /** Output positions along a row per invocation: a vec4-aligned segment. */
@@ -91,14 +91,7 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
         { name: "y", buffer: `act:${op.y}`, access: "read_write" },
       ],
       constants: [
-        u32c("C", op.channels, "input channels"),
-        u32c("IH", op.inH),
-        u32c("IW", op.inW),
-        u32c("F", op.filters, "filters"),
-        u32c("OH", op.outH),
-        u32c("OW", op.outW),
-        u32c("KH", op.kernelH),
-        u32c("KW", op.kernelW),
+        ...windowConstants(op, op.filters),
         u32c("TW", tw, "output positions per invocation (one row segment)"),
         u32c("TF", tf, "filters per invocation"),
         u32c("TH", th, "output rows per invocation: each weight load serves TH · TW positions"),

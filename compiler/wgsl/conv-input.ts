@@ -11,7 +11,7 @@
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
 import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
-import { F32, makeKernel, store, u32c } from "./common.js";
+import { F32, makeKernel, store, u32c, windowConstants } from "./common.js";
 import type { Kernel, RenderContext } from "./kernel.js";
 
 /** Largest column buffer the col2im path may use, in floats (64 MiB, half the compat binding limit). */
@@ -103,13 +103,7 @@ function elementGather(op: ConvOp, ctx: RenderContext, parts: ConvInputParts, co
         { name: "dx", buffer: `grad:${op.x}`, access: "read_write" },
       ],
       constants: [
-        u32c("C", op.channels, "input channels"),
-        u32c("IH", op.inH),
-        u32c("IW", op.inW),
-        u32c("OH", op.outH),
-        u32c("OW", op.outW),
-        u32c("KH", op.kernelH),
-        u32c("KW", op.kernelW),
+        ...windowConstants(op),
         u32c("SH", op.strideH, "stride"),
         u32c("SW", op.strideW),
         u32c("DH", op.dilationH, "dilation"),
@@ -190,13 +184,7 @@ function rowGather(op: ConvOp, ctx: RenderContext, parts: ConvInputParts, cols: 
         { name: "dx", buffer: `grad:${op.x}`, access: "read_write", ...(vecOut ? { type: "vec4<f32>" as const } : {}) },
       ],
       constants: [
-        u32c("C", op.channels, "input channels"),
-        u32c("IH", op.inH),
-        u32c("IW", op.inW),
-        u32c("OH", op.outH),
-        u32c("OW", op.outW),
-        u32c("KH", op.kernelH),
-        u32c("KW", op.kernelW),
+        ...windowConstants(op),
         u32c("PT", op.padTop, "padding before (top, left)"),
         u32c("PL", op.padLeft),
         u32c("FULL", full, "the row in padded coordinates: OW + KW − 1 positions (or more, to cover IW + PL)"),
