@@ -1,6 +1,7 @@
 /**
  * Learning-rate schedules as plain data, and a pure function from (schedule, training clock) to η.
- * Decays change η once per epoch; the optional warmup ramps it per step and multiplies any decay.
+ * Step, exponential and plateau decays change η once per epoch; cosine anneals it every step (over the
+ * fractional epoch); the optional warmup ramps it per step and multiplies any decay.
  * The plateau decay depends on validation results, so it carries a small state that the trainer
  * advances once per epoch with `updatePlateau`.
  */
@@ -14,7 +15,7 @@ export type Decay =
   | { readonly kind: 'step'; readonly everyEpochs: number; readonly factor: number }
   /** η·gamma^epoch */
   | { readonly kind: 'exponential'; readonly gamma: number }
-  /** η·(m + (1 − m)·(1 + cos(π·min(epoch, epochs)/epochs))/2), m = minFactor */
+  /** η·(m + (1 − m)·(1 + cos(π·min(t, epochs)/epochs))/2), m = minFactor, t = epoch + step/stepsPerEpoch */
   | { readonly kind: 'cosine'; readonly epochs: number; readonly minFactor: number }
   /** η·factor each time `metric` fails to improve for `patience` epochs; done at η·minFactor. */
   | {
@@ -63,7 +64,7 @@ export function learningRate(spec: Schedule, state: ScheduleState): number {
   return spec.base * decayFactor(spec, state) * warmupFactor(spec.warmup, state);
 }
 
-/** The decay multiplier (≤ 1 for sensible specs) at the state's epoch. */
+/** The decay multiplier (≤ 1 for sensible specs) at the state's epoch (cosine: at its step). */
 export function decayFactor(decay: Decay, state: ScheduleState): number {
   const e = state.epoch;
   switch (decay.kind) {
@@ -74,7 +75,7 @@ export function decayFactor(decay: Decay, state: ScheduleState): number {
     case 'exponential':
       return decay.gamma ** e;
     case 'cosine': {
-      const t = Math.min(e, decay.epochs) / decay.epochs;
+      const t = Math.min(e + state.step / state.stepsPerEpoch, decay.epochs) / decay.epochs;
       return decay.minFactor + ((1 - decay.minFactor) * (1 + Math.cos(Math.PI * t))) / 2;
     }
     case 'plateau':

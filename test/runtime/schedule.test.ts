@@ -37,6 +37,15 @@ describe('epoch decays', () => {
     expect(learningRate(s, at(4))).toBeCloseTo(0.1, 14);
     expect(learningRate(s, at(7))).toBeCloseTo(0.1, 14);
   });
+
+  it('anneals every step, so a one-epoch run goes all the way down', () => {
+    const s: Schedule = { kind: 'cosine', base: 1, epochs: 1, minFactor: 0 };
+    expect(learningRate(s, at(0, 0, 10))).toBe(1);
+    expect(learningRate(s, at(0, 5, 10))).toBeCloseTo(0.5, 14);
+    expect(learningRate(s, at(0, 9, 10))).toBeCloseTo((1 + Math.cos(0.9 * Math.PI)) / 2, 14); // 0.02447…
+    const four: Schedule = { kind: 'cosine', base: 1, epochs: 4, minFactor: 0.1 };
+    expect(learningRate(four, at(1, 5, 10))).toBeCloseTo(0.1 + 0.9 * (1 + Math.cos((1.5 / 4) * Math.PI)) / 2, 14);
+  });
 });
 
 describe('warmup', () => {
