@@ -1,7 +1,7 @@
 /**
  * Per-kernel profile of a compiled model's training step on the adapter at hand:
  *
- *   npx tsx bench/profile.ts examples/mnist/fast-adam.dnn [--batch 64] [--rounds 5] [--steps 20] [--first]
+ *   npx tsx bench/profile.ts examples/mnist/fast-adam.dnn [--batch 64] [--rounds 5] [--steps 20] [--first] [--roofline]
  *
  * With `--first` it instead times each kernel's FIRST dispatch alone (llvmpipe compiles a shader when
  * it first runs, not at pipeline creation), in training order, and exits: where first-step latency
@@ -12,7 +12,10 @@
  * (`steps` steps queued, then one wait → images/s), and each kernel alone (its dispatch repeated in
  * one command buffer until ~20 ms of work, then one wait → ms per dispatch). Prints the medians:
  * ms/step, GFLOP/s and share of the summed kernel time for each kernel, and whole-step images/s.
- * Inputs are random numbers: the timings do not depend on the values.
+ * Inputs are random numbers: the timings do not depend on the values. With `--roofline` it first
+ * measures the adapter's ceilings (bench/roofline.ts) and adds each kernel's arithmetic intensity
+ * (FLOPs over the bytes the compiler counts it moving), its roofline bound min(compute, intensity × bandwidth)
+ * and the share of that bound it reaches.
  */
 import { parseArgs } from "node:util";
 import { deviceTarget } from "../cli/compile.js";
@@ -21,6 +24,7 @@ import { checkFile, hasErrors } from "../compiler/index.js";
 import { compileModel } from "../compiler/emit/compile.js";
 import { Engine } from "../runtime/engine/engine.js";
 import { requestNodeDevice } from "../runtime/node/gpu.js";
+import { measureCeilings, sig3 } from "./roofline.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,6 +34,7 @@ const { values, positionals } = parseArgs({
     steps: { type: "string", default: "20" },
     model: { type: "string" },
     first: { type: "boolean", default: false },
+    roofline: { type: "boolean", default: false },
   },
 });
 const path = positionals[0];
@@ -42,6 +47,7 @@ const steps = Number(values.steps);
 
 const gpu = await requestNodeDevice();
 const target = deviceTarget(gpu);
+const ceilings = values.roofline ? await measureCeilings(gpu) : undefined;
 const checked = checkFile(path, fsHost());
 if (hasErrors(checked.diagnostics) || !checked.value.checked || !checked.value.program) {
   console.error(`error: ${path} has errors; run \`dnnc check ${path}\``);
@@ -100,21 +106,30 @@ for (let r = 0; r < rounds; r++) {
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows = kernels.map((k) => ({ name: k.name, ms: median(kernelMs.get(k.name)!), flops: k.flops, workgroups: k.workgroups.join("×") }));
+const rows = kernels.map((k) => ({ name: k.name, ms: median(kernelMs.get(k.name)!), flops: k.flops, bytes: k.bytes, workgroups: k.workgroups.join("×") }));
 const sum = rows.reduce((a, r) => a + r.ms, 0);
-const table = rows.map((r) => [r.name, r.workgroups, r.ms.toFixed(3), (r.flops / r.ms / 1e6).toFixed(2), `${((100 * r.ms) / sum).toFixed(1)}%`]);
-const header = ["kernel", "workgroups", "ms/step", "GFLOP/s", "share"];
+const rooflineCells = (flops: number, bytes: number, ms: number): string[] => {
+  if (!ceilings) return [];
+  const intensity = flops / Math.max(bytes, 1);
+  const bound = Math.min(ceilings.computeGflops, intensity * ceilings.bandwidthGBs);
+  return [sig3(intensity), sig3(bound), `${((100 * flops) / ms / 1e6 / bound).toFixed(0)}%`];
+};
+const table = rows.map((r) => [r.name, r.workgroups, r.ms.toFixed(3), (r.flops / r.ms / 1e6).toFixed(2), `${((100 * r.ms) / sum).toFixed(1)}%`, ...rooflineCells(r.flops, r.bytes, r.ms)]);
+const header = ["kernel", "workgroups", "ms/step", "GFLOP/s", "share", ...(ceilings ? ["FLOP/B", "bound", "of bound"] : [])];
 const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c]!.length)));
 const line = (cells: readonly string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join("  ");
 const totalFlops = rows.reduce((a, r) => a + r.flops, 0);
 const step50 = median(stepMs);
 
 console.log(`${manifest.model} (${path}), batch ${batch}, ${kernels.length} kernels, on ${gpu.adapterDescription}, ${target.target} kernels`);
-console.log(`start-up: pipelines ${createMs.toFixed(0)} ms, first steps (JIT) ${warmMs.toFixed(0)} ms; medians of ${rounds} rounds\n`);
+console.log(`start-up: pipelines ${createMs.toFixed(0)} ms, first steps (JIT) ${warmMs.toFixed(0)} ms; medians of ${rounds} rounds`);
+if (ceilings) console.log(`roofline: compute ${sig3(ceilings.computeGflops)} GFLOP/s (register FMA chains), GEMM ${sig3(ceilings.gemmGflops)} GFLOP/s (tile ${ceilings.gemmTile}), bandwidth ${sig3(ceilings.bandwidthGBs)} GB/s`);
+console.log("");
 console.log(line(header));
 console.log(widths.map((w) => "─".repeat(w)).join("  "));
 for (const row of table) console.log(line(row));
-console.log(line(["sum of kernels", "", sum.toFixed(3), (totalFlops / sum / 1e6).toFixed(2), "100%"]));
+const totalBytes = rows.reduce((a, r) => a + r.bytes, 0);
+console.log(line(["sum of kernels", "", sum.toFixed(3), (totalFlops / sum / 1e6).toFixed(2), "100%", ...rooflineCells(totalFlops, totalBytes, sum)]));
 console.log(`\nwhole step: ${step50.toFixed(3)} ms (${steps} steps per round) → ${((batch * 1000) / step50).toFixed(0)} images/s, ${(totalFlops / step50 / 1e6).toFixed(2)} GFLOP/s effective`);
 
 engine.destroy();
