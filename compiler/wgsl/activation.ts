@@ -5,8 +5,8 @@
  * normalised row; backward is dX = Y ⊙ (dY − Σ dY·Y).
  */
 import type { ActivationOp, IrGraph } from "../ir/graph.js";
-import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
-import { F32, activationHelpers, dimsText, gradInputName, makeKernel, store, tensorOf, u32c } from "./common.js";
+import type { OpKernels, RenderContext } from "./kernel.js";
+import { F32, activationHelpers, dimsText, singleInputKernels, store, tensorOf, u32c } from "./common.js";
 
 /** Kernels of an activation op. */
 export function renderActivation(op: ActivationOp, g: IrGraph, ctx: RenderContext): OpKernels {
@@ -21,12 +21,11 @@ function elementwise(op: ActivationOp, g: IrGraph, ctx: RenderContext): OpKernel
   const n = vec ? elems / 4 : elems;
   const helpers = activationHelpers(op.fn, op.slope, t);
   const what = `${op.fn}${op.fn === "leaky_relu" ? ` (slope ${op.slope})` : ""} of ${x.name} (${dimsText(x)})`;
-  const origin = ctx.where(op);
   const per = vec ? "one vec4 per invocation" : "one element per invocation";
-  const forward = makeKernel(
+  return singleInputKernels(
+    op,
+    ctx,
     {
-      name: `${op.name}_forward`,
-      phase: "forward",
       about: [what, per],
       vars: [
         { name: "x", buffer: `act:${op.x}`, access: "read", type: t },
@@ -37,48 +36,31 @@ function elementwise(op: ActivationOp, g: IrGraph, ctx: RenderContext): OpKernel
       body: "  y[i] = act(x[i]);",
       flops: elems * 4,
       bytes: 2 * elems * F32,
-      fuses: [op.name],
-      origin,
     },
-    ctx,
+    (accumulate) => ({
+      about: [`dX = dY · ${op.fn}'(Y) for ${what}${accumulate ? ", added to dX" : ""}`, per],
+      vars: [
+        { name: "y", buffer: `act:${op.y}`, access: "read", type: t },
+        { name: "dy", buffer: `grad:${op.y}`, access: "read", type: t },
+        { name: "dx", buffer: `grad:${op.x}`, access: "read_write", type: t },
+      ],
+      helpers,
+      invocations: n,
+      body: `  ${store("dx", "i", "dy[i] * act_grad(y[i])", accumulate)}`,
+      flops: elems * 3,
+      bytes: (3 + (accumulate ? 1 : 0)) * elems * F32,
+    }),
   );
-  const input = (index: number, accumulate: boolean): Kernel[] => {
-    if (index !== 0) throw new Error(`bug: ${op.name} has one input`);
-    return [
-      makeKernel(
-        {
-          name: gradInputName(op, 0, false),
-          phase: "backward",
-          about: [`dX = dY · ${op.fn}'(Y) for ${what}${accumulate ? ", added to dX" : ""}`, per],
-          vars: [
-            { name: "y", buffer: `act:${op.y}`, access: "read", type: t },
-            { name: "dy", buffer: `grad:${op.y}`, access: "read", type: t },
-            { name: "dx", buffer: `grad:${op.x}`, access: "read_write", type: t },
-          ],
-          helpers,
-          invocations: n,
-          body: `  ${store("dx", "i", "dy[i] * act_grad(y[i])", accumulate)}`,
-          flops: elems * 3,
-          bytes: (3 + (accumulate ? 1 : 0)) * elems * F32,
-          fuses: [op.name],
-          origin,
-        },
-        ctx,
-      ),
-    ];
-  };
-  return { forward: [forward], params: [], input, aux: [] };
 }
 
 function softmax(op: ActivationOp, g: IrGraph, ctx: RenderContext): OpKernels {
   const x = tensorOf(g, op.x);
   const elems = ctx.batch * x.size;
-  const origin = ctx.where(op);
   const constants = [u32c("N", x.size, "units per example")];
-  const forward = makeKernel(
+  return singleInputKernels(
+    op,
+    ctx,
     {
-      name: `${op.name}_forward`,
-      phase: "forward",
       about: [`softmax over each example's ${x.size} units of ${x.name}`, "one invocation per example: max, Σ exp(x − max), normalise"],
       vars: [
         { name: "x", buffer: `act:${op.x}`, access: "read" },
@@ -100,27 +82,17 @@ function softmax(op: ActivationOp, g: IrGraph, ctx: RenderContext): OpKernels {
   for (var j = 0u; j < N; j++) { y[base + j] = y[base + j] * inv; }`,
       flops: elems * 5,
       bytes: 4 * elems * F32,
-      fuses: [op.name],
-      origin,
     },
-    ctx,
-  );
-  const input = (index: number, accumulate: boolean): Kernel[] => {
-    if (index !== 0) throw new Error(`bug: ${op.name} has one input`);
-    return [
-      makeKernel(
-        {
-          name: gradInputName(op, 0, false),
-          phase: "backward",
-          about: [`dX = Y ⊙ (dY − Σ dY·Y) for softmax of ${x.name}${accumulate ? ", added to dX" : ""}`, "one invocation per example"],
-          vars: [
-            { name: "y", buffer: `act:${op.y}`, access: "read" },
-            { name: "dy", buffer: `grad:${op.y}`, access: "read" },
-            { name: "dx", buffer: `grad:${op.x}`, access: "read_write" },
-          ],
-          constants,
-          invocations: ctx.batch,
-          body: `
+    (accumulate) => ({
+      about: [`dX = Y ⊙ (dY − Σ dY·Y) for softmax of ${x.name}${accumulate ? ", added to dX" : ""}`, "one invocation per example"],
+      vars: [
+        { name: "y", buffer: `act:${op.y}`, access: "read" },
+        { name: "dy", buffer: `grad:${op.y}`, access: "read" },
+        { name: "dx", buffer: `grad:${op.x}`, access: "read_write" },
+      ],
+      constants,
+      invocations: ctx.batch,
+      body: `
   let base = i * N;
   var dot = 0.0;
   for (var j = 0u; j < N; j++) { dot = dot + dy[base + j] * y[base + j]; }
@@ -128,14 +100,8 @@ function softmax(op: ActivationOp, g: IrGraph, ctx: RenderContext): OpKernels {
     let k = base + j;
     ${store("dx", "k", "y[k] * (dy[k] - dot)", accumulate)}
   }`,
-          flops: elems * 4,
-          bytes: (3 + (accumulate ? 1 : 0)) * elems * F32,
-          fuses: [op.name],
-          origin,
-        },
-        ctx,
-      ),
-    ];
-  };
-  return { forward: [forward], params: [], input, aux: [] };
+      flops: elems * 4,
+      bytes: (3 + (accumulate ? 1 : 0)) * elems * F32,
+    }),
+  );
 }

@@ -15,7 +15,7 @@
  */
 import type { BatchNormOp, IrGraph } from "../ir/graph.js";
 import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
-import { F32, activationHelpers, dimsText, f32c, gradInputName, makeKernel, store, tensorOf, u32c, type Constant, type StorageVar } from "./common.js";
+import { F32, activationHelpers, dimsText, f32c, gradInputName, makeKernel, singleInput, store, tensorOf, u32c, type Constant, type StorageVar } from "./common.js";
 
 /** Elements one `partial` invocation reduces, at least (whole rows are taken). */
 const CHUNK_ELEMENTS = 2048;
@@ -240,8 +240,7 @@ export function renderBatchNorm(op: BatchNormOp, g: IrGraph, ctx: RenderContext)
     ctx,
   );
 
-  const input = (index: number, accumulate: boolean): Kernel[] => {
-    if (index !== 0) throw new Error(`bug: ${op.name} has one input`);
+  const input = singleInput(op, (accumulate): Kernel[] => {
     return [
       makeKernel(
         {
@@ -280,7 +279,7 @@ export function renderBatchNorm(op: BatchNormOp, g: IrGraph, ctx: RenderContext)
         ctx,
       ),
     ];
-  };
+  });
 
   return {
     forward: [partial, stats, forward],

@@ -3,10 +3,10 @@
  * elementwise-style kernel uses, and `makeKernel`, which wraps a body with its header comment,
  * bindings, constants and entry point so each renderer holds only the arithmetic that differs.
  */
-import type { IrGraph, IrTensor, WindowGeometry } from "../ir/graph.js";
+import type { IrGraph, IrOp, IrTensor, WindowGeometry } from "../ir/graph.js";
 import type { ActivationFn } from "../layers/index.js";
 import { activationFunctions } from "./activation-fn.js";
-import type { Binding, BufferName, Kernel, Phase, RenderContext } from "./kernel.js";
+import type { Binding, BufferName, Kernel, OpKernels, Phase, RenderContext } from "./kernel.js";
 import { wgslStepUniforms } from "./kernel.js";
 
 /** Element type a storage binding is declared with. */
@@ -167,6 +167,31 @@ export function tensorOf(g: IrGraph, id: number): IrTensor {
 /** Statement writing `value` to `target[index]`, or adding it when `accumulate`. */
 export function store(target: string, index: string, value: string, accumulate: boolean): string {
   return accumulate ? `${target}[${index}] = ${target}[${index}] + ${value};` : `${target}[${index}] = ${value};`;
+}
+
+/** `OpKernels.input` of an op with one input: `gradient(accumulate)` for input 0; any other index is a bug. */
+export function singleInput(op: { readonly name: string }, gradient: (accumulate: boolean) => readonly Kernel[]): OpKernels["input"] {
+  return (index, accumulate) => {
+    if (index !== 0) throw new Error(`bug: ${op.name} has one input, asked for input ${index}`);
+    return gradient(accumulate);
+  };
+}
+
+/** What a renderer says about a kernel of singleInputKernels: a KernelSpec less the name, phase, fuses and origin, which come from the op. */
+export type OpKernelSpec = Omit<KernelSpec, "name" | "phase" | "fuses" | "origin">;
+
+/**
+ * The kernels of a parameter-free op with one input and no scratch: `<op>_forward`, and
+ * `<op>_grad_input` writing dX (or, with `accumulate`, adding to it); each fuses the op alone.
+ */
+export function singleInputKernels(op: IrOp, ctx: RenderContext, forward: OpKernelSpec, gradient: (accumulate: boolean) => OpKernelSpec): OpKernels {
+  const label = { fuses: [op.name], origin: ctx.where(op) };
+  return {
+    forward: [makeKernel({ ...forward, name: `${op.name}_forward`, phase: "forward", ...label }, ctx)],
+    params: [],
+    input: singleInput(op, (accumulate) => [makeKernel({ ...gradient(accumulate), name: gradInputName(op, 0, false), phase: "backward", ...label }, ctx)]),
+    aux: [],
+  };
 }
 
 /** Kernel-name suffix of an input gradient: `grad_input`, or `grad_input1` for operand 1 of a join. */

@@ -19,7 +19,7 @@ const PARALLEL = 1024;
 const MAX_ACCUMULATORS = 200;
 
 /** The tile and example slices of the direct dW path for `op` at the context's batch. */
-export function directParamsPlan(op: ConvOp, ctx: RenderContext): { tw: number; tf: number; slices: number; perSlice: number; groups: number } | undefined {
+export function directParamsPlan(op: ConvOp, ctx: Pick<RenderContext, "batch">): { tw: number; tf: number; slices: number; perSlice: number; groups: number } | undefined {
   const base = directTile(op);
   if (!base) return undefined;
   // TF filters × KH × KW accumulators per invocation; 4 filters when 8 would pass MAX_ACCUMULATORS.

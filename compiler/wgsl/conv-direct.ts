@@ -20,14 +20,21 @@ const MAX_FILTERS = 8;
 /** Accumulators per invocation up to which the forward takes two output rows at once. */
 const MAX_ROW_ACCUMULATORS = 64;
 
+/** Why the direct path does not apply to `op` (a phrase), or undefined where it does. */
+export function directMisfit(op: ConvOp): string | undefined {
+  if (op.strideH !== 1 || op.strideW !== 1 || op.dilationH !== 1 || op.dilationW !== 1) return "strided or dilated";
+  if (op.padTop !== 0 || op.padLeft !== 0 || op.outH !== op.inH - op.kernelH + 1 || op.outW !== op.inW - op.kernelW + 1) return "padded";
+  // Input rows start 16-byte aligned when IW is a multiple of 4; the filters load as vec4s when F is.
+  if (op.inW % 4 !== 0) return "IW not a multiple of 4 (vec4 input rows)";
+  if (op.filters % 4 !== 0) return "F not a multiple of 4 (vec4 filter loads)";
+  if (!SEGMENTS.some((s) => op.outW % s === 0)) return "OW not a multiple of 4 (row segments of 8 or 4)";
+  return undefined;
+}
+
 /** The tile of the direct path for `op`, or undefined where it does not apply. */
 export function directTile(op: ConvOp): { tw: number; tf: number } | undefined {
-  const plain = op.strideH === 1 && op.strideW === 1 && op.dilationH === 1 && op.dilationW === 1 && op.padTop === 0 && op.padLeft === 0;
-  const valid = op.outH === op.inH - op.kernelH + 1 && op.outW === op.inW - op.kernelW + 1;
-  // Input rows start 16-byte aligned when IW is a multiple of 4; the filters load as vec4s when F is.
-  if (!plain || !valid || op.inW % 4 !== 0 || op.filters % 4 !== 0) return undefined;
-  const tw = SEGMENTS.find((s) => op.outW % s === 0);
-  if (tw === undefined) return undefined;
+  if (directMisfit(op) !== undefined) return undefined;
+  const tw = SEGMENTS.find((s) => op.outW % s === 0)!;
   // The largest multiple of 4 that divides F and stays ≤ MAX_FILTERS.
   let tf = 4;
   for (let t = 4; t <= Math.min(MAX_FILTERS, op.filters); t += 4) if (op.filters % t === 0) tf = t;

@@ -18,16 +18,8 @@ import type { Kernel, RenderContext } from "./kernel.js";
 export const MAX_COLUMN_FLOATS = 1 << 24;
 
 /** Floats of the column buffer of `op` at the context's batch. */
-export function columnFloats(op: ConvOp, ctx: RenderContext): number {
+export function columnFloats(op: ConvOp, ctx: Pick<RenderContext, "batch">): number {
   return op.channels * op.kernelH * op.kernelW * ctx.batch * op.outH * op.outW;
-}
-
-/**
- * Whether the col2im path pays: the direct gather would visit at least 1.25× the useful taps
- * (IH·IW input positions against OH·OW output positions), and the columns fit the cap.
- */
-export function col2imPays(op: ConvOp, ctx: RenderContext): boolean {
-  return op.inH * op.inW >= 1.25 * op.outH * op.outW && columnFloats(op, ctx) <= MAX_COLUMN_FLOATS;
 }
 
 /** What conv.ts shares with this path: names, constants, the dZ loader and its bindings. */
@@ -42,8 +34,11 @@ export interface ConvInputParts {
   readonly vec4: { readonly dz: GemmBinding | undefined; readonly w: GemmBinding | undefined };
 }
 
-/** The column GEMM and the gather of one conv's input gradient (overwriting dX or adding to it). */
-export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext, parts: ConvInputParts, options: GemmOptions & { readonly rowGather?: boolean }, accumulate: boolean): GemmKernels {
+/**
+ * The column GEMM and the gather of one conv's input gradient (overwriting dX or adding to it); the
+ * gather runs by `rows` (stride 1, no dilation, OW a multiple of 4: see convPlan) or by `elements`.
+ */
+export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext, parts: ConvInputParts, options: GemmOptions, gather: "rows" | "elements", accumulate: boolean): GemmKernels {
   const cols = `${op.name}_grad_input_cols`;
   const positions = ctx.batch * op.outH * op.outW;
   const taps = op.channels * op.kernelH * op.kernelW;
@@ -79,9 +74,8 @@ export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext
     fastAxis: "m",
   };
   const gemm = renderGemm(spec, ctx, options);
-  const rows = (options.rowGather ?? true) && rowGatherFits(op);
-  const gather = rows ? rowGather(op, ctx, parts, cols, positions, accumulate) : elementGather(op, ctx, parts, cols, positions, accumulate);
-  const kernels: Kernel[] = [...gemm.kernels, gather];
+  const sum = gather === "rows" ? rowGather(op, ctx, parts, cols, positions, accumulate) : elementGather(op, ctx, parts, cols, positions, accumulate);
+  const kernels: Kernel[] = [...gemm.kernels, sum];
   return { kernels, aux: [...gemm.aux, { name: cols, floats: positions * taps }] };
 }
 
@@ -142,14 +136,6 @@ function elementGather(op: ConvOp, ctx: RenderContext, parts: ConvInputParts, co
     },
     ctx,
   );
-}
-
-/**
- * Whether the row gather applies: stride 1 and no dilation (a column row then adds to a contiguous
- * run of the input row) and output rows of whole vec4s, so every column row starts 16-byte aligned.
- */
-export function rowGatherFits(op: ConvOp): boolean {
-  return op.strideH === 1 && op.strideW === 1 && op.dilationH === 1 && op.dilationW === 1 && op.outW % 4 === 0;
 }
 
 /**

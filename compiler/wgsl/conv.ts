@@ -1,18 +1,16 @@
 /**
  * Kernels of a convolution (2-D, or 1-D with H = 1), implicit GEMMs unless noted: window indices are
  * worked out inside the operand loads, so no im2col buffer exists, and padding is a bounds check.
- *   forward  Y = act(W ⊛ X + b)   M = batch·OH·OW positions, N = filters, K = C·KH·KW taps;
- *            on CPU adapters a stride-1 unpadded conv with aligned rows runs as a direct convolution
- *            instead (conv-direct.ts)
+ *   forward  Y = act(W ⊛ X + b)   M = batch·OH·OW positions, N = filters, K = C·KH·KW taps,
+ *            or a direct convolution (conv-direct.ts)
  *   params   dW = dZ ⋆ X, db = Σ dZ   M = filters, N = C·KH·KW (+1: a column of ones gives db), K = rows·OH·OW;
- *            split-K over the long K into aux partials plus a reduce kernel; on CPU adapters, where the
- *            forward is direct and dZ is formed once, a direct correlation (conv-direct-params.ts)
+ *            split-K over the long K into aux partials plus a reduce kernel, or a direct correlation
+ *            (conv-direct-params.ts)
  *   input    dX = dZ ⊛ rot180(W)   M = batch·IH·IW, N = C, K = F·KH·KW; each input position gathers the
- *            output positions whose window covers it (stride divisibility, dilation, padding)
- *            or, on CPU adapters when that gather would visit ≥ 1.25× the useful taps, a column GEMM
- *            plus a col2im gather (conv-input.ts)
- * where dZ = dY ⊙ act'(Y) is formed while loading, or on CPU adapters once by <op>_grad_activation
- * (grad-activation.ts). W is F×C×KH×KW; tensors are N×C×H×W.
+ *            output positions whose window covers it (stride divisibility, dilation, padding),
+ *            or a column GEMM plus a col2im gather (conv-input.ts)
+ * convPlan chooses among these by geometry and target. dZ = dY ⊙ act'(Y) is formed while loading, or
+ * on CPU adapters once by <op>_grad_activation (grad-activation.ts). W is F×C×KH×KW; tensors are N×C×H×W.
  * Unsigned index arithmetic throughout: a position in the padded input is `o·S + t·D`, valid when
  * PAD ≤ it < PAD + IN.
  */
@@ -20,23 +18,94 @@ import type { ConvOp, IrGraph } from "../ir/graph.js";
 import { activationExpr, activationText, dzText } from "./activation-fn.js";
 import { renderGemm, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
 import type { OpKernels, RenderContext } from "./kernel.js";
-import { col2imPays, renderConvInputCol2im } from "./conv-input.js";
-import { dzSource } from "./grad-activation.js";
-import { directTile, renderConvDirect } from "./conv-direct.js";
+import { singleInput } from "./common.js";
+import { columnFloats, MAX_COLUMN_FLOATS, renderConvInputCol2im } from "./conv-input.js";
+import { dzFormedOnce, dzSource } from "./grad-activation.js";
+import { directMisfit, renderConvDirect } from "./conv-direct.js";
 import { directParamsPlan, renderConvDirectParams } from "./conv-direct-params.js";
 
-/**
- * GEMM plan overrides, plus how the forward pass runs (default: the direct convolution on CPU adapters
- * where it applies, else the implicit GEMM) and how the input gradient is formed (default: col2im on
- * CPU adapters where it pays, else the direct gather).
- */
+/** GEMM plan overrides, and paths that override convPlan's choice (tests, benchmarks). */
 export interface ConvOptions extends GemmOptions {
   readonly forward?: "gemm" | "direct";
-  /** dW and db: the split-K implicit GEMM, or (default on CPU adapters where the forward is direct and dZ is formed once) the direct correlation. */
   readonly paramsGradient?: "gemm" | "direct";
   readonly inputGradient?: "gather" | "col2im";
-  /** col2im: sum the columns row by row with vec4 loads where the stride is 1 (default), or element by element. */
+  /** col2im: sum the columns row by row with vec4 loads where the geometry allows (default), or element by element. */
   readonly rowGather?: boolean;
+}
+
+/** The path of one pass and a one-line reason for it. */
+export interface ConvStep<P extends string> {
+  readonly path: P;
+  readonly reason: string;
+}
+
+/**
+ * How each pass of a conv runs:
+ *   forward  `gemm` implicit GEMM | `direct` direct convolution (conv-direct.ts)
+ *   params   `gemm` split-K implicit GEMM | `direct` direct correlation (conv-direct-params.ts)
+ *   input    `gather` implicit GEMM whose loads gather dZ | `col2im-rows`, `col2im-elements` column GEMM plus a
+ *            col2im gather by input rows (vec4 loads) or by input elements (conv-input.ts)
+ */
+export interface ConvPlan {
+  readonly forward: ConvStep<"gemm" | "direct">;
+  readonly params: ConvStep<"gemm" | "direct">;
+  readonly input: ConvStep<"gather" | "col2im-rows" | "col2im-elements">;
+}
+
+/** col2im pays where the dX gather would visit this many times the useful taps (IH·IW input against OH·OW output positions) or more. */
+const COL2IM_WASTE = 1.25;
+
+/** A row of convPlan's tables: where `when` holds (and no row above it does), `path`, for `reason`. */
+type Rule<P extends string> = readonly [when: boolean, path: P, reason: string];
+
+function firstRule<P extends string>(rules: readonly Rule<P>[]): ConvStep<P> {
+  const rule = rules.find(([when]) => when);
+  if (!rule) throw new Error("bug: no rule of convPlan matched");
+  return { path: rule[1], reason: rule[2] };
+}
+
+/**
+ * The path of each pass of `op` (`force` overrides). GPUs run the workgroup-tiled implicit GEMMs;
+ * CPU adapters, where loads rather than multiply-adds set the cost, take the direct and col2im paths
+ * where they fit. A forced path the geometry does not fit is a bug.
+ */
+export function convPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target">, force: ConvOptions = {}): ConvPlan {
+  const cpu = ctx.target === "cpu";
+  const misfit = directMisfit(op);
+  const dzOnce = dzFormedOnce(op.activation, ctx.target);
+  if (force.paramsGradient === "direct" && !dzOnce) throw new Error(`bug: the direct dW of ${op.name} reads dZ from the buffer aux:${op.name}_dz`);
+  const inPos = op.inH * op.inW;
+  const outPos = op.outH * op.outW;
+  const waste = `the gather ${inPos >= COL2IM_WASTE * outPos ? "would visit" : "visits"} ${(inPos / outPos).toFixed(2)}× the useful taps`;
+  // A column row then adds to a contiguous run of the input row, and starts 16-byte aligned.
+  const rowsFit = op.strideH === 1 && op.strideW === 1 && op.dilationH === 1 && op.dilationW === 1 && op.outW % 4 === 0;
+  const byRows = (force.rowGather ?? true) && rowsFit;
+  const elementsWhy = force.rowGather === false ? "row gather off" : "strided, dilated or OW not a multiple of 4";
+  return {
+    forward: firstRule<"gemm" | "direct">([
+      [force.forward !== undefined, force.forward ?? "gemm", "forced"],
+      [!cpu, "gemm", "GPU: workgroup-tiled implicit GEMM"],
+      [misfit !== undefined, "gemm", `CPU, ${misfit}: implicit GEMM`],
+      [true, "direct", "CPU, stride 1, unpadded, vec4 rows and filters: direct convolution"],
+    ]),
+    params: firstRule<"gemm" | "direct">([
+      [force.paramsGradient !== undefined, force.paramsGradient ?? "gemm", "forced"],
+      [!cpu, "gemm", "GPU: split-K implicit GEMM, dZ formed while loading"],
+      [!dzOnce, "gemm", "CPU, identity (dZ is dY, not formed once): split-K implicit GEMM"],
+      [misfit !== undefined, "gemm", `CPU, ${misfit}: split-K implicit GEMM`],
+      [!directParamsPlan(op, ctx), "gemm", `CPU, 4 filters × ${op.kernelH}×${op.kernelW} taps pass the accumulator cap: split-K implicit GEMM`],
+      [true, "direct", "CPU, dZ formed once, stride 1, unpadded, vec4 rows and filters: direct correlation"],
+    ]),
+    input: firstRule<"gather" | "col2im-rows" | "col2im-elements">([
+      [force.inputGradient === "gather", "gather", "forced"],
+      [force.inputGradient === "col2im", byRows ? "col2im-rows" : "col2im-elements", `forced: column GEMM + ${byRows ? "row gather" : `element gather (${elementsWhy})`}`],
+      [!cpu, "gather", "GPU: implicit GEMM gathering dZ"],
+      [inPos < COL2IM_WASTE * outPos, "gather", `CPU, ${waste}: implicit GEMM gathering dZ`],
+      [columnFloats(op, ctx) > MAX_COLUMN_FLOATS, "gather", "CPU, the columns would pass 64 MiB: implicit GEMM gathering dZ"],
+      [byRows, "col2im-rows", `CPU, ${waste}: column GEMM + row gather`],
+      [true, "col2im-elements", `CPU, ${waste}: column GEMM + element gather (${elementsWhy})`],
+    ]),
+  };
 }
 
 /** Forward, parameter-gradient and input-gradient kernels of one conv op; `options` overrides the GEMM plan (tests, benchmarks). */
@@ -193,28 +262,21 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
     fastAxis: "m",
   });
 
-  const direct = (options.forward ?? (ctx.target === "cpu" && directTile(op) ? "direct" : "gemm")) === "direct";
-  const forwardKernels = direct ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
-  const directParams = (options.paramsGradient ?? (ctx.target === "cpu" && directParamsPlan(op, ctx) && dzFrom.formed ? "direct" : "gemm")) === "direct";
-  if (directParams && !dzFrom.formed) throw new Error(`bug: the direct dW of ${op.name} reads dZ from the buffer aux:${op.name}_dz`);
-  const paramKernels = directParams
-    ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc })
-    : renderGemm(params, ctx, options);
-  const col2im = (options.inputGradient ?? (ctx.target === "cpu" && col2imPays(op, ctx) ? "col2im" : "gather")) === "col2im";
+  const plan = convPlan(op, ctx, options);
+  const forwardKernels = plan.forward.path === "direct" ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
+  const paramKernels = plan.params.path === "direct" ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc }) : renderGemm(params, ctx, options);
+  const col2im = { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined } };
   const inputKernels = (accumulate: boolean): GemmKernels =>
-    col2im
-      ? renderConvInputCol2im(op, g, ctx, { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined } }, options, accumulate)
-      : renderGemm(inputSpec(accumulate), ctx, options);
+    plan.input.path === "gather"
+      ? renderGemm(inputSpec(accumulate), ctx, options)
+      : renderConvInputCol2im(op, g, ctx, col2im, options, plan.input.path === "col2im-rows" ? "rows" : "elements", accumulate);
   // Both input variants share the kernel name and split, hence the aux buffer declared here.
   const inputAux = inputKernels(false).aux;
   return {
     forward: forwardKernels.kernels,
     // The schedule runs an op's parameter kernels before its input-gradient kernels, so dZ is ready for both.
     params: [...(dzFrom.kernel ? [dzFrom.kernel] : []), ...paramKernels.kernels],
-    input: (index, accumulate) => {
-      if (index !== 0) throw new Error(`bug: conv has one input, asked for input ${index}`);
-      return inputKernels(accumulate).kernels;
-    },
+    input: singleInput(op, (accumulate) => inputKernels(accumulate).kernels),
     aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux, ...dzFrom.aux],
   };
 }

@@ -10,6 +10,7 @@ import { activationExpr, activationText, dzText } from "./activation-fn.js";
 import { dzSource } from "./grad-activation.js";
 import { renderGemm, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
 import type { OpKernels, RenderContext } from "./kernel.js";
+import { singleInput } from "./common.js";
 
 /** Forward, parameter-gradient and input-gradient kernels of one dense op; `options` overrides the GEMM plan (tests, benchmarks). */
 export function renderDense(op: DenseOp, g: IrGraph, ctx: RenderContext, options: GemmOptions = {}): OpKernels {
@@ -116,10 +117,7 @@ export function renderDense(op: DenseOp, g: IrGraph, ctx: RenderContext, options
     forward: forwardKernels.kernels,
     // The schedule runs an op's parameter kernels before its input-gradient kernels, so dZ is ready for both.
     params: [...(dzFrom.kernel ? [dzFrom.kernel] : []), ...paramKernels.kernels],
-    input: (index, accumulate) => {
-      if (index !== 0) throw new Error(`bug: dense has one input, asked for input ${index}`);
-      return inputKernels(accumulate).kernels;
-    },
+    input: singleInput(op, (accumulate) => inputKernels(accumulate).kernels),
     aux: [...forwardKernels.aux, ...paramKernels.aux, ...inputAux, ...dzFrom.aux],
   };
 }

@@ -5,8 +5,8 @@
  */
 import type { DropoutOp, IrGraph } from "../ir/graph.js";
 import { wgslHash } from "../ir/hash.js";
-import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
-import { F32, dimsText, f32c, gradInputName, makeKernel, store, tensorOf, u32c } from "./common.js";
+import type { OpKernels, RenderContext } from "./kernel.js";
+import { F32, dimsText, f32c, singleInputKernels, store, tensorOf, u32c } from "./common.js";
 
 /** Kernels of a dropout op. */
 export function renderDropout(op: DropoutOp, g: IrGraph, ctx: RenderContext): OpKernels {
@@ -14,7 +14,6 @@ export function renderDropout(op: DropoutOp, g: IrGraph, ctx: RenderContext): Op
   const elems = ctx.batch * x.size;
   const vec = elems % 4 === 0;
   const t = vec ? "vec4<f32>" : "f32";
-  const origin = ctx.where(op);
   const constants = [u32c("STREAM", op.stream, "this op's random stream"), f32c("P", Math.ceil(op.p * 16777216) / 16777216, `p = ${op.p} raised to counter_uniform's 2⁻²⁴ grid: u ≥ P exactly when u ≥ p`), f32c("SCALE", 1 / (1 - op.p), "1 / (1 − P) for the survivors")];
   // The mask (already scaled) of the element or four elements this invocation owns.
   const mask = vec
@@ -35,10 +34,10 @@ fn scaled_mask(i: u32) -> vec4<f32> {
   const what = `dropout p = ${op.p} of ${x.name} (${dimsText(x)}), stream ${op.stream}`;
   const per = vec ? "one vec4 per invocation" : "one element per invocation";
   const n = vec ? elems / 4 : elems;
-  const forward = makeKernel(
+  return singleInputKernels(
+    op,
+    ctx,
     {
-      name: `${op.name}_forward`,
-      phase: "forward",
       about: [`${what}: Y = X · mask / (1 − p) in training, Y = X in evaluation`, per],
       vars: [
         { name: "x", buffer: `act:${op.x}`, access: "read", type: t },
@@ -51,36 +50,20 @@ fn scaled_mask(i: u32) -> vec4<f32> {
       body: "  y[i] = x[i] * scaled_mask(i);",
       flops: elems * 20,
       bytes: 2 * elems * F32,
-      fuses: [op.name],
-      origin,
     },
-    ctx,
+    (accumulate) => ({
+      about: [`dX = dY · mask / (1 − p) for ${what}${accumulate ? ", added to dX" : ""}`, `the mask is recomputed from the counter hash; ${per}`],
+      vars: [
+        { name: "dy", buffer: `grad:${op.y}`, access: "read", type: t },
+        { name: "dx", buffer: `grad:${op.x}`, access: "read_write", type: t },
+      ],
+      uniforms: true,
+      constants,
+      helpers,
+      invocations: n,
+      body: `  ${store("dx", "i", "dy[i] * scaled_mask(i)", accumulate)}`,
+      flops: elems * 20,
+      bytes: (2 + (accumulate ? 1 : 0)) * elems * F32,
+    }),
   );
-  const input = (index: number, accumulate: boolean): Kernel[] => {
-    if (index !== 0) throw new Error(`bug: ${op.name} has one input`);
-    return [
-      makeKernel(
-        {
-          name: gradInputName(op, 0, false),
-          phase: "backward",
-          about: [`dX = dY · mask / (1 − p) for ${what}${accumulate ? ", added to dX" : ""}`, `the mask is recomputed from the counter hash; ${per}`],
-          vars: [
-            { name: "dy", buffer: `grad:${op.y}`, access: "read", type: t },
-            { name: "dx", buffer: `grad:${op.x}`, access: "read_write", type: t },
-          ],
-          uniforms: true,
-          constants,
-          helpers,
-          invocations: n,
-          body: `  ${store("dx", "i", "dy[i] * scaled_mask(i)", accumulate)}`,
-          flops: elems * 20,
-          bytes: (2 + (accumulate ? 1 : 0)) * elems * F32,
-          fuses: [op.name],
-          origin,
-        },
-        ctx,
-      ),
-    ];
-  };
-  return { forward: [forward], params: [], input, aux: [] };
 }

@@ -24,7 +24,12 @@ export interface DzSource {
   readonly aux: readonly AuxBuffer[];
 }
 
-/** Where a layer's gradient GEMMs get dZ: an aux buffer formed once (cpu target, an activation that reads Y), else dY and Y directly. */
+/** Whether a layer's dZ lies in `aux:<layer>_dz`, formed once: on CPU adapters, for an activation whose derivative reads Y. */
+export function dzFormedOnce(act: ActivationFn, target: RenderContext["target"]): boolean {
+  return target === "cpu" && derivNeedsOutput(act);
+}
+
+/** Where a layer's gradient GEMMs get dZ: an aux buffer formed once (see dzFormedOnce), else dY and Y directly. */
 export function dzSource(
   layer: { readonly name: string; readonly y: number; readonly activation: ActivationFn; readonly slope: number },
   label: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] },
@@ -36,7 +41,7 @@ export function dzSource(
     { name: "dy", buffer: `grad:${layer.y}`, access: "read", use: "load" },
     ...(derivNeedsOutput(act) ? [{ name: "y", buffer: `act:${layer.y}`, access: "read", use: "load" } as const] : []),
   ];
-  if (ctx.target !== "cpu" || !derivNeedsOutput(act)) return { bindings: direct, fn: dzFunction(act, slope), formed: false, aux: [] };
+  if (!dzFormedOnce(act, ctx.target)) return { bindings: direct, fn: dzFunction(act, slope), formed: false, aux: [] };
   const name = `${layer.name}_dz`;
   const doc = dzText(act, slope);
   if (ctx.dzByPool?.has(layer.y)) {

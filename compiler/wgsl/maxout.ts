@@ -4,14 +4,13 @@
  * so no argmax is stored.
  */
 import type { IrGraph, MaxoutOp } from "../ir/graph.js";
-import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
-import { F32, dimsText, makeKernel, gradInputName, store, tensorOf, u32c } from "./common.js";
+import type { OpKernels, RenderContext } from "./kernel.js";
+import { F32, dimsText, singleInputKernels, store, tensorOf, u32c } from "./common.js";
 
 /** Kernels of a maxout op. */
 export function renderMaxout(op: MaxoutOp, g: IrGraph, ctx: RenderContext): OpKernels {
   const x = tensorOf(g, op.x);
   const y = tensorOf(g, op.y);
-  const origin = ctx.where(op);
   const what = `maxout ${op.k} of ${x.name} (${dimsText(x)} → ${dimsText(y)})`;
   const constants = [u32c("K", op.k, "channels per group"), u32c("GROUPS", op.groups), u32c("SPATIAL", op.spatial), u32c("IN_SIZE", x.size), u32c("OUT_SIZE", y.size)];
   const outElems = ctx.batch * y.size;
@@ -26,10 +25,10 @@ export function renderMaxout(op: MaxoutOp, g: IrGraph, ctx: RenderContext): OpKe
   }
   return arg;
 }`;
-  const forward = makeKernel(
+  return singleInputKernels(
+    op,
+    ctx,
     {
-      name: `${op.name}_forward`,
-      phase: "forward",
       about: [what, "one invocation per output element"],
       vars: [
         { name: "x", buffer: `act:${op.x}`, access: "read" },
@@ -47,28 +46,18 @@ export function renderMaxout(op: MaxoutOp, g: IrGraph, ctx: RenderContext): OpKe
   y[i] = best;`,
       flops: outElems * (op.k - 1),
       bytes: (inElems + outElems) * F32,
-      fuses: [op.name],
-      origin,
     },
-    ctx,
-  );
-  const input = (index: number, accumulate: boolean): Kernel[] => {
-    if (index !== 0) throw new Error(`bug: ${op.name} has one input`);
-    return [
-      makeKernel(
-        {
-          name: gradInputName(op, 0, false),
-          phase: "backward",
-          about: [`dX of ${what}${accumulate ? ", added to dX" : ""}`, "one invocation per input element; the group's first maximum takes dY"],
-          vars: [
-            { name: "x", buffer: `act:${op.x}`, access: "read" },
-            { name: "dy", buffer: `grad:${op.y}`, access: "read" },
-            { name: "dx", buffer: `grad:${op.x}`, access: "read_write" },
-          ],
-          constants,
-          helpers: [winner],
-          invocations: inElems,
-          body: `
+    (accumulate) => ({
+      about: [`dX of ${what}${accumulate ? ", added to dX" : ""}`, "one invocation per input element; the group's first maximum takes dY"],
+      vars: [
+        { name: "x", buffer: `act:${op.x}`, access: "read" },
+        { name: "dy", buffer: `grad:${op.y}`, access: "read" },
+        { name: "dx", buffer: `grad:${op.x}`, access: "read_write" },
+      ],
+      constants,
+      helpers: [winner],
+      invocations: inElems,
+      body: `
   let n = i / IN_SIZE;
   let ch = (i / SPATIAL) % (GROUPS * K);
   let s = i % SPATIAL;
@@ -77,14 +66,8 @@ export function renderMaxout(op: MaxoutOp, g: IrGraph, ctx: RenderContext): OpKe
   let o = n * OUT_SIZE + gr * SPATIAL + s;
   let v = select(0.0, dy[o], winner(first) == ch % K);
   ${store("dx", "i", "v", accumulate)}`,
-          flops: inElems * op.k,
-          bytes: (inElems * (op.k + 1 + (accumulate ? 1 : 0)) + inElems) * F32,
-          fuses: [op.name],
-          origin,
-        },
-        ctx,
-      ),
-    ];
-  };
-  return { forward: [forward], params: [], input, aux: [] };
+      flops: inElems * op.k,
+      bytes: (inElems * (op.k + 1 + (accumulate ? 1 : 0)) + inElems) * F32,
+    }),
+  );
 }

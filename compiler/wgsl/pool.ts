@@ -14,7 +14,7 @@
  */
 import type { IrGraph, PoolOp } from "../ir/graph.js";
 import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
-import { F32, dimsText, gradInputName, makeKernel, store, tensorOf, u32c, type Constant } from "./common.js";
+import { F32, dimsText, gradInputName, makeKernel, singleInput, store, tensorOf, u32c, type Constant } from "./common.js";
 import { activationDerivExpr, dzText } from "./activation-fn.js";
 
 /** Argmax value of a window with no valid position. */
@@ -90,8 +90,7 @@ export function renderPool(op: PoolOp, g: IrGraph, ctx: RenderContext): OpKernel
     ctx,
   );
 
-  const input = (index: number, accumulate: boolean): Kernel[] => {
-    if (index !== 0) throw new Error(`bug: pool ${op.name} has one input, not ${index + 1}`);
+  const input = singleInput(op, (accumulate): Kernel[] => {
     if (op.mode === "max" && tiles(op) && ctx.dzByPool?.has(op.x)) {
       if (accumulate) throw new Error(`bug: ${op.name} writes the dZ of its input's producer, so it is that tensor's only reader`);
       return [scatterDz(op, g, ctx, { window, origin, constants, argmax, inElems, outElems })];
@@ -100,7 +99,7 @@ export function renderPool(op: PoolOp, g: IrGraph, ctx: RenderContext): OpKernel
       return [
         makeKernel(
           {
-            name: gradInputName(op, index, false),
+            name: gradInputName(op, 0, false),
             phase: "backward",
             about: [`dX of pool ${window}${accumulate ? ", added to dX" : ""}`, "the windows tile the input: one invocation per output element writes dY to its argmax and 0 to the rest of its window"],
             vars: [
@@ -172,7 +171,7 @@ fn valid_h(oh: u32) -> u32 {
     return [
       makeKernel(
         {
-          name: gradInputName(op, index, false),
+          name: gradInputName(op, 0, false),
           phase: "backward",
           about: [`dX of pool ${window}${accumulate ? ", added to dX" : ""}`, "gather: one invocation per input element over the output windows covering it"],
           vars: [...vars, { name: "dy", buffer: `grad:${op.y}`, access: "read" }, { name: "dx", buffer: `grad:${op.x}`, access: "read_write" }],
@@ -215,7 +214,7 @@ fn valid_h(oh: u32) -> u32 {
         ctx,
       ),
     ];
-  };
+  });
 
   return { forward: [forward], params: [], input, aux: op.mode === "max" ? [{ name: argmax, floats: outElems }] : [] };
 }
