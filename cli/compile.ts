@@ -5,7 +5,7 @@ import type { Program } from "../compiler/load.js";
 import { compileModel, CompileError, portableTarget, type CompiledModel, type TargetOptions } from "../compiler/emit/compile.js";
 import { emitModel } from "./emit.js";
 import { deviceTarget } from "../compiler/emit/target.js";
-import { explain, type Explanation, type SequenceExplanation } from "../compiler/explain.js";
+import { explain, type ConvPathLine, type Explanation, type SequenceExplanation } from "../compiler/explain.js";
 import { MissingRendererError } from "../compiler/schedule/plan.js";
 import { RuntimeFailure } from "../runtime/errors.js";
 import type { CommandResult } from "./commands.js";
@@ -61,7 +61,7 @@ export function compileCommand(path: string, o: CompileCommandOptions): Promise<
     const files = await emitModel(program, compiled, o.out);
     const kernels = compiled.manifest.kernels.length;
     const lines = [`wrote ${o.out.replace(/\/$/, "")}/${compiled.manifest.model}/: ${kernels} kernels, manifest.json, trainer.ts (${files.length} files)`];
-    if (o.explain) lines.unshift(renderExplanation(explain(compiled.manifest)), "");
+    if (o.explain) lines.unshift(renderExplanation(explain(compiled.manifest, compiled.plan)), "");
     return { stdout: lines.join("\n") + "\n", stderr: "", code: 0 };
   });
 }
@@ -70,6 +70,11 @@ function sequenceTable(s: SequenceExplanation, batch: number): string {
   const rows = s.kernels.map((k) => [String(k.index), k.name, k.phase, k.fuses.join(", "), k.workgroups.join("×"), String(k.storageBindings), si(k.flops), bytes(k.bytes), k.origin]);
   rows.push(["", "total", "", "", "", "", si(s.flops), bytes(s.bytes), `${si(s.flops / batch)} FLOPs per example`]);
   return table(["#", "kernel", "phase", "fuses", "workgroups", "bufs", "FLOPs", "bytes", "from"], rows, [true, false, false, false, true, true, true, true, false]);
+}
+
+function convolutionTable(lines: readonly ConvPathLine[]): string {
+  const rows = lines.map((l) => [l.layer, l.pass, l.path, l.reason]);
+  return ["convolution paths (params: filter gradient dW, input: data gradient dX)", table(["layer", "pass", "path", "why"], rows, [false, false, false, false])].join("\n");
 }
 
 /** The text of `dnnc compile --explain`. */
@@ -83,6 +88,7 @@ export function renderExplanation(e: Explanation): string {
     `training step: ${e.train.kernels.length} kernels in one command buffer`,
     sequenceTable(e.train, e.batch),
     "",
+    ...(e.convolutions.length === 0 ? [] : [convolutionTable(e.convolutions), ""]),
     `evaluation batch: ${e.evaluate.kernels.length} kernels`,
     sequenceTable(e.evaluate, e.batch),
     "",

@@ -104,7 +104,7 @@ Language reference: docs/language.md`,
     .argument("<file>", "a .dnn file")
     .option("-o, --out <dir>", "output directory", "out")
     .option("-m, --model <name>", "the model to compile (default: the one with a train block)")
-    .option("--explain", "print each kernel with the ops it fuses, its dispatch size, FLOPs and bytes per step")
+    .option("--explain", "print each kernel with the ops it fuses, its dispatch size, FLOPs and bytes per step, and the path each conv pass takes")
     .option("--target <target>", "kernel strategy: cpu (software adapters) or gpu", target, "gpu")
     .addHelpText("after", "\nExample:\n  $ dnnc compile examples/mnist/1-fc100-sigmoid.dnn --explain\n  $ npx tsx out/FC100/trainer.ts --epochs 1")
     .action(async (file: string, o: { out: string; model?: string; explain?: boolean; target: "cpu" | "gpu" }) => emit(await compileCommand(file, { ...o, version: version() })));

@@ -26,6 +26,38 @@ describe.concurrent("dnnc compile / train / eval without training", () => {
     expect(readdirSync(join(dir, "kernels")).length).toBe(manifest.kernels.length);
   });
 
+  it("compile --explain: the path of each conv pass differs between --target cpu and gpu", async () => {
+    const run = (target: string) => dnnc(["compile", "examples/mnist/fast-adam.dnn", "-o", join(tmp, target), "--explain", "--target", target]);
+    const [cpu, gpu] = await Promise.all([run("cpu"), run("gpu")]);
+    const section = (stdout: string) => stdout.split("\n\n").find((s) => s.startsWith("convolution paths"))!.split("\n").slice(3);
+    for (const r of [cpu, gpu]) {
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      // After the training step, before the evaluation batch; conv1 reads the image, so it has no dX pass.
+      expect(r.stdout.indexOf("training step:")).toBeLessThan(r.stdout.indexOf("convolution paths"));
+      expect(r.stdout.indexOf("convolution paths")).toBeLessThan(r.stdout.indexOf("evaluation batch:"));
+    }
+    expect(section(cpu.stdout).map((l) => l.split(/ {2,}/).slice(0, 3).join(" "))).toEqual([
+      "conv1 forward direct",
+      "conv1 params direct",
+      "conv2 forward direct",
+      "conv2 params direct",
+      "conv2 input col2im-rows",
+    ]);
+    expect(section(cpu.stdout)[2]).toMatch(/^conv2 +forward +direct +CPU, stride 1, unpadded, vec4 rows and filters: direct convolution$/);
+    expect(section(gpu.stdout).map((l) => l.split(/ {2,}/).slice(0, 3).join(" "))).toEqual([
+      "conv1 forward gemm",
+      "conv1 params gemm",
+      "conv2 forward gemm",
+      "conv2 params gemm",
+      "conv2 input gather",
+    ]);
+    expect(section(gpu.stdout)[4]).toMatch(/^conv2 +input +gather +GPU: implicit GEMM gathering dZ$/);
+    // The paths named are the kernels written: the direct forward pass has a weight-repacking kernel.
+    expect(cpu.stdout).toMatch(/conv2_forward_weights +forward/);
+    expect(gpu.stdout).not.toMatch(/conv2_forward_weights/);
+  });
+
   it("compile: a wrong --model name gets a suggestion", async () => {
     const r = await dnnc(["compile", "examples/mnist/3-two-conv-pool.dnn", "-o", tmp, "--model", "TwoConvPol"]);
     expect(r.code).toBe(1);
