@@ -8,15 +8,14 @@
  * at batch 64 and ends with one JSON line: ours in images/s and ours ÷ each peer.
  */
 import { cpus, loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generatedConvModel, generatedResidualModel, timeCheck } from "./check-large.js";
-import { runChild, runPeer, torchAvailable } from "./child.js";
+import { runPeer, torchAvailable } from "./child.js";
 import { modelById } from "./models.js";
 import { FULL, plan, QUICK, type RunOptions } from "./plan.js";
 import { PEERS, type PeerName } from "./protocol.js";
 import { quickLine, renderTable, type Row } from "./table.js";
-import { describeTimeToGoal, type TimeToGoalResult } from "./time-to-goal.js";
+import { describeTimeToGoal, TIME_TO_GOAL_FILE, timeToGoal, type TimeToGoalResult } from "./time-to-goal.js";
 
 function usage(message: string): never {
   console.error(`error: ${message}`);
@@ -83,15 +82,12 @@ for (const p of plan(o)) {
   rows.push(r);
 }
 
-let timeToGoal: TimeToGoalResult | undefined;
+let timeToGoalResult: TimeToGoalResult | undefined;
 if (!o.quick) {
-  const req = { file: "examples/mnist/fast-adam.dnn", capSeconds: o.cap, goal: 0.99 };
-  process.stderr.write(`bench: time to 99% with ${req.file} (cap ${req.capSeconds} s) … `);
-  const r = await runChild(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./time-to-99.ts", import.meta.url)), JSON.stringify(req)], o.cap + 300);
-  const line = r.stdout.trim().split("\n").at(-1) ?? "";
-  timeToGoal = line.startsWith("{") ? (JSON.parse(line) as TimeToGoalResult) : { ...req, ok: false, seconds: null, epochs: 0, bestAccuracy: 0, compileSeconds: 0, device: "", error: r.failure ?? "no result" };
+  process.stderr.write(`bench: time to 99% with dnnc train ${TIME_TO_GOAL_FILE} (cap ${o.cap} s) … `);
+  timeToGoalResult = await timeToGoal(TIME_TO_GOAL_FILE, 0.99, o.cap);
   process.stderr.write("done\n");
-  out.push(describeTimeToGoal(timeToGoal), "");
+  out.push(describeTimeToGoal(timeToGoalResult), "");
 }
 
 const minutes = (performance.now() - started) / 60000;
@@ -104,4 +100,4 @@ const header = [
 out.push(renderTable(rows, header));
 console.log(out.join("\n"));
 if (o.quick) console.log(JSON.stringify(quickLine(rows)));
-else if (o.json) console.log(JSON.stringify({ rows, timeToGoal: timeToGoal ?? null }));
+else if (o.json) console.log(JSON.stringify({ rows, timeToGoal: timeToGoalResult ?? null }));

@@ -19,6 +19,7 @@ export const resultRows: readonly ResultRow[] = [
   { id: "7", file: "examples/mnist/7-dropout.dnn", seeds: "99.60%", what: "2 × FC 1000, dropout" },
   { id: "8", file: "examples/mnist/8-ensemble.dnn", seeds: "99.67%", what: "vote of five" },
   { id: "fast-adam", file: "examples/mnist/fast-adam.dnn", what: "row 4's network, Adam" },
+  { id: "one-epoch", file: "examples/mnist/one-epoch.dnn", what: "row 4's network, one epoch" },
 ];
 
 export interface Measured {
