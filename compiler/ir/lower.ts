@@ -6,6 +6,13 @@ import type { Shape } from "../shape.js";
 import type { Loss } from "../train/spec.js";
 import type { IrGraph, IrLoss, IrOp, IrParam, IrState, IrTensor, ParamRole, WindowGeometry } from "./graph.js";
 
+/** Floats every parameter tensor's arena offset is a multiple of (one vec4), and the decayed prefix and arena size too. */
+export const PARAM_ALIGN = 4;
+
+function alignUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
 /** Storage dims: C×H×W for images, C×1×L for sequences, [N] for vectors. */
 export function storageDims(s: Shape): number[] {
   return s.kind === "image" ? [s.c, s.h, s.w] : s.kind === "sequence" ? [s.c, 1, s.l] : [s.n];
@@ -142,16 +149,23 @@ export function lowerModel(model: CheckedModel, loss: Loss, classes: number): Ir
     }
   }
 
+  // The parameter arena: weights first (the decayed prefix), then the rest. Every tensor starts at a
+  // multiple of PARAM_ALIGN floats (16 bytes), so the optimizer updates whole vec4s that never straddle
+  // two tensors; the padding between tensors is zero, never read by a layer, and stays zero (its
+  // gradient is 0). The decayed prefix and the arena end are padded to the same multiple.
   const params: IrParam[] = [];
   const paramId = new Map<string, number>();
   let offset = 0;
+  let decayedCount = 0;
   for (const { key, req } of [...weightReqs, ...otherReqs]) {
     const size = req.dims.reduce((a, b) => a * b, 1);
+    offset = alignUp(offset, PARAM_ALIGN);
     paramId.set(key, params.length);
     params.push({ id: params.length, ...req, size, offset, decay: req.role === "weight" });
     offset += size;
+    if (params.length === weightReqs.length) decayedCount = alignUp(offset, PARAM_ALIGN);
   }
-  const decayedCount = weightReqs.reduce((s, { req }) => s + req.dims.reduce((a, b) => a * b, 1), 0);
+  offset = alignUp(offset, PARAM_ALIGN);
   let built = ops.map((make) => make((k) => paramId.get(k)!));
 
   // Fuse the output activation into the loss where the pair has a stable joint gradient.

@@ -3,6 +3,8 @@
  * the mean data loss over the mini-batch; for the first `decayedCount` floats of the arena (dense
  * and conv weights) the regularisers add (λ₂/n)·w + (λ₁/n)·sgn(w) to g first, n being the number
  * of training examples per epoch (the seeds' λ/2n·Σw² and λ/n·Σ|w|). t counts steps from 1.
+ * The arena's zero padding between tensors (lowerModel aligns each to 4 floats) has w = 0 and
+ * g = 0, so every rule below, regularisers included (sgn(0) = 0), keeps it 0.
  *
  *   sgd       w ← w − η·g
  *   momentum  v ← μ·v − η·g;  w ← w + v                                 (seeds' form)

@@ -1,7 +1,8 @@
 /**
- * The optimizer update: ONE dispatch over the whole parameter arena (vec4 per invocation when the
- * arena's size allows), implementing compiler/ir/optimizer.ts exactly. The first decayedCount
- * floats (dense and conv weights) get g += λ₂/n·w + λ₁/n·sgn(w) first; η, λ₁/n, λ₂/n and Adam's
+ * The optimizer update: ONE dispatch over the whole parameter arena, one vec4 per invocation (the
+ * arena's tensors start at multiples of 4 floats, see lowerModel), implementing
+ * compiler/ir/optimizer.ts exactly. The first decayedCount floats (dense and conv weights, and the
+ * zero padding between them) get g += λ₂/n·w + λ₁/n·sgn(w) first; η, λ₁/n, λ₂/n and Adam's
  * bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ come from the step uniforms, the other hyper-parameters are
  * constants. State slot s (stateSlots order) occupies opt[s·P … (s+1)·P) for an arena of P floats.
  */
@@ -13,28 +14,37 @@ import { F32, f32c, makeKernel, u32c, type Constant, type ElementType } from "./
 
 /** The update kernel for `spec` over g's parameter arena. */
 export function renderOptimizer(g: IrGraph, spec: OptimizerSpec, ctx: RenderContext): Kernel[] {
+  // lowerModel aligns every tensor, the decayed prefix and the arena's end to 4 floats, so each
+  // invocation updates one vec4 that lies in one tensor (or in the zero padding after it); a graph
+  // built by hand with an odd arena falls back to one float per invocation.
   const lanes = g.paramCount % 4 === 0 ? 4 : 1;
   const t: ElementType = lanes === 4 ? "vec4<f32>" : "f32";
+  const unit = lanes === 4 ? "vec4s" : "floats";
   const slots = stateSlots[spec.kind];
-  const slotConstants = slots.map((s, k) => u32c(s.toUpperCase(), (k * g.paramCount) / lanes, `slot ${s} in opt, in ${lanes === 4 ? "vec4s" : "floats"}`));
+  const slotConstants = slots.map((s, k) => u32c(s.toUpperCase(), (k * g.paramCount) / lanes, `slot ${s} in opt, in ${unit}`));
   const [rule, hyper] = updateRule(spec);
+  const whole = g.decayedCount % lanes === 0;
+  const trainable = g.params.reduce((n, p) => n + p.size, 0);
   const decay =
     g.decayedCount === 0
       ? ""
       : g.decayedCount === g.paramCount
         ? "  g = g + u.l2 * w + u.l1 * sign(w);\n"
-        : lanes === 4
-          ? "  let decayed = vec4<u32>(i * 4u) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(DECAYED);\n  g = g + select(vec4<f32>(0.0), u.l2 * w + u.l1 * sign(w), decayed);\n"
-          : "  if (i < DECAYED) { g = g + u.l2 * w + u.l1 * sign(w); }\n";
-  const constants: Constant[] = [u32c("DECAYED", g.decayedCount, "weights at the start of the arena that L1/L2 act on (floats)"), ...slotConstants, ...hyper];
+        : whole
+          ? "  if (i < DECAYED) { g = g + u.l2 * w + u.l1 * sign(w); }\n"
+          : "  let decayed = vec4<u32>(i * 4u) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(DECAYED);\n  g = g + select(vec4<f32>(0.0), u.l2 * w + u.l1 * sign(w), decayed);\n";
+  const decayedConstant = whole
+    ? u32c("DECAYED", g.decayedCount / lanes, `weights at the start of the arena that L1/L2 act on (${unit})`)
+    : u32c("DECAYED", g.decayedCount, "weights at the start of the arena that L1/L2 act on (floats)");
+  const constants: Constant[] = [decayedConstant, ...slotConstants, ...hyper];
   return [
     makeKernel(
       {
         name: `update_${spec.kind}`,
         phase: "update",
         about: [
-          `${spec.kind} over the ${g.paramCount} parameters of ${g.model}: ${describe(spec.kind)}`,
-          `L1/L2 on the first ${g.decayedCount}; ${lanes === 4 ? "one vec4" : "one float"} per invocation`,
+          `${spec.kind} over the ${trainable} parameters of ${g.model}: ${describe(spec.kind)}`,
+          `arena of ${g.paramCount} floats${g.paramCount > trainable ? " (tensors padded to 4 floats with zeros, which stay 0)" : ""}; L1/L2 on the first ${g.decayedCount}; ${lanes === 4 ? "one vec4" : "one float"} per invocation`,
         ],
         vars: [
           { name: "params", buffer: "params", access: "read_write", type: t },

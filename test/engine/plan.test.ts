@@ -70,11 +70,30 @@ describe.each(examples)("plan of %s", (path) => {
     if (plan.optimizerSlots.length > 0) expect(words.get("opt")).toBe(plan.optimizerSlots.length * graph.paramCount);
   });
 
+  it("lays the parameter arena out in vec4s: weights first, each tensor at a multiple of 4 floats, zero padding at most 3", () => {
+    let end = 0;
+    for (const p of graph.params) {
+      expect(p.offset % 4, p.name).toBe(0);
+      expect(p.offset, p.name).toBe(Math.ceil(end / 4) * 4);
+      end = p.offset + p.size;
+    }
+    expect(graph.paramCount).toBe(Math.ceil(end / 4) * 4);
+    const weights = graph.params.filter((p) => p.decay);
+    expect(graph.params.slice(0, weights.length)).toEqual(weights);
+    const weightsEnd = weights.length === 0 ? 0 : weights.at(-1)!.offset + weights.at(-1)!.size;
+    expect(graph.decayedCount).toBe(Math.ceil(weightsEnd / 4) * 4);
+    expect(graph.decayedCount % 4).toBe(0);
+    const update = plan.kernels.find((k) => k.phase === "update")!;
+    expect(update.code).toContain("array<vec4<f32>>");
+    expect(update.code).not.toContain("select(");
+  });
+
   it("describes itself in a manifest the runtime accepts", () => {
     const roundTrip = checkManifest(JSON.parse(JSON.stringify(manifest)));
     expect(roundTrip.steps.train).toEqual(plan.train);
     expect(roundTrip.kernels.map((k) => k.file)).toEqual(plan.kernels.map((k) => `kernels/${k.name}.wgsl`));
-    expect(roundTrip.params.reduce((s, p) => s + p.size, 0)).toBe(graph.paramCount);
+    expect(roundTrip.params.map((p) => [p.name, p.offset, p.size])).toEqual(graph.params.map((p) => [p.name, p.offset, p.size]));
+    expect([roundTrip.paramCount, roundTrip.decayedCount]).toEqual([graph.paramCount, graph.decayedCount]);
     expect(manifest.source.sha256).toMatch(/^[0-9a-f]{64}$/);
     for (const k of plan.kernels) expect(c.code.get(k.name)).toContain("fn main");
   });

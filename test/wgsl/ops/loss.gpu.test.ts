@@ -1,5 +1,6 @@
 // Needs a WebGPU adapter (a GPU, or Mesa's llvmpipe). Loss and optimizer kernels against the float64 reference.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IrGraph } from "../../../compiler/ir/graph.js";
 import { stateSlots } from "../../../compiler/ir/optimizer.js";
 import type { Loss, OptimizerSpec } from "../../../compiler/train/spec.js";
 import { renderLoss } from "../../../compiler/wgsl/loss.js";
@@ -67,25 +68,34 @@ describe("optimizer kernel", () => {
     { kind: "rmsprop", lr: 0.01, rho: 0.9, eps: 1e-8 },
     { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
   ];
-  // 24 floats (vec4, the L1/L2 boundary at 15 inside a vec4) and 18 floats (scalar).
+  // The arena lowerModel lays out: dense 5→3 and batchnorm(3), each tensor at a multiple of 4 floats
+  // (weight 0…14, bias 16…18, γ 20…22, β 24…26; 28 floats, the L1/L2 prefix 16): one vec4 per
+  // invocation, the prefix in whole vec4s, zero padding at 15, 19, 23 and 27 that must stay exactly 0.
+  // Two arenas built by hand keep the other paths covered: 24 floats with the L1/L2 boundary at 15
+  // inside a vec4 (a per-lane mask), and 18 floats (one float per invocation).
   const arenas = [
-    { lines: ["input vector 5", "dense 3", "batchnorm"], params: 24, vec4: true },
-    { lines: ["input vector 5", "dense 3"], params: 18, vec4: false },
+    { name: "aligned", params: 28, decayed: 16, vec4: true, padding: [15, 19, 23, 27], layout: (g: IrGraph) => g },
+    { name: "unaligned", params: 24, decayed: 15, vec4: true, padding: [], layout: (g: IrGraph): IrGraph => ({ ...g, paramCount: 24, decayedCount: 15 }) },
+    { name: "odd", params: 18, decayed: 15, vec4: false, padding: [], layout: (g: IrGraph): IrGraph => ({ ...g, paramCount: 18, decayedCount: 15 }) },
   ];
   for (const spec of specs)
     for (const arena of arenas)
-      it(`${spec.kind}, ${arena.params} parameters, L1 and L2, two steps`, async () => {
-        const { graph, ctx } = lower(arena.lines, 2);
-        expect([graph.paramCount, graph.decayedCount]).toEqual([arena.params, 15]);
+      it(`${spec.kind}, ${arena.name} arena of ${arena.params} floats, L1 and L2, two steps`, async () => {
+        const lowered = lower(["input vector 5", "dense 3", "batchnorm"], 2);
+        const { ctx } = lowered;
+        const graph = arena.layout(lowered.graph);
+        expect([graph.paramCount, graph.decayedCount]).toEqual([arena.params, arena.decayed]);
         const kernels = renderOptimizer(graph, spec, ctx);
         expectWellFormed(kernels, ctx, `update_${spec.kind}`);
         expect(kernels.length).toBe(1);
         expect(kernels[0]!.code.includes("vec4<f32>")).toBe(arena.vec4);
+        expect(kernels[0]!.code.includes("select(")).toBe(arena.name === "unaligned");
         const slots = stateSlots[spec.kind].length;
         h.allocate({ graph, batch: 2, aux: [], optSlots: slots });
         const next = random(51);
         const p0 = floats(graph.paramCount, next);
         p0[3] = 0; // sgn(0) = 0
+        for (const k of arena.padding) p0[k] = 0;
         h.write("params", p0);
         let params: Float64Array = f64(p0);
         let state: Float64Array[] = Array.from({ length: slots }, () => new Float64Array(graph.paramCount));
@@ -93,6 +103,7 @@ describe("optimizer kernel", () => {
         const l2 = 0.02;
         for (const t of [1, 2]) {
           const g = floats(graph.paramCount, next);
+          for (const k of arena.padding) g[k] = 0;
           h.write("grads", g);
           const lr = spec.lr * (t === 1 ? 1 : 0.5);
           const bias = spec.kind === "adam" ? { bias1: 1 - spec.beta1 ** t, bias2: 1 - spec.beta2 ** t } : {};
@@ -101,7 +112,9 @@ describe("optimizer kernel", () => {
           params = r.params;
           state = r.slots;
         }
-        expectClose(await h.read("params", graph.paramCount), params, "params");
+        const after = await h.read("params", graph.paramCount);
+        expect(arena.padding.map((k) => after[k]), "padding").toEqual(arena.padding.map(() => 0));
+        expectClose(after, params, "params");
         const opt = await h.read("opt", slots * graph.paramCount);
         state.forEach((s, k) => expectClose(opt.subarray(k * graph.paramCount, (k + 1) * graph.paramCount), s, stateSlots[spec.kind][k]!));
       });
