@@ -47,6 +47,9 @@ export function readResumePoint(manifest: Manifest, c: Checkpoint, where: string
   manifest.optimizerSlots.forEach((slot, i) => {
     const t = c.tensors.get(`optimizer.${slot}`);
     if (!t) throw new DataFormatError('safetensors', `${where} has no optimizer.${slot}`);
+    if (t.data.length !== manifest.paramCount) {
+      throw new DataFormatError('safetensors', `${where}: optimizer.${slot} holds ${t.data.length} values but this build of the model lays out ${manifest.paramCount} (the checkpoint comes from another model or compiler version); train again without --resume`);
+    }
     optimizer.set(t.data, i * manifest.paramCount);
   });
   return { state, finished, current, optimizer, best };

@@ -107,6 +107,15 @@ describe("weights files", () => {
     expect(r.best?.state).toEqual(w.state);
     expect(r.optimizer.subarray(0, opt.length)).toEqual(opt);
   });
+
+  it("refuse optimizer state laid out for another arena", () => {
+    const adam = compileExample("examples/residual/small-resnet.dnn").manifest;
+    const w = { params: initialParams(adam, 3, 1), state: initialState(adam) };
+    const opt = new Float32Array(adam.optimizerSlots.length * adam.paramCount);
+    const c = decodeSafetensors(encodeSafetensors(loopCheckpoint(adam, {}, initialLoopState(1), [w], w, opt, w)));
+    const grown = { ...adam, paramCount: adam.paramCount + 4 };
+    expect(() => readResumePoint(grown, c, "ckpt")).toThrow(new RegExp(`ckpt: optimizer\\.\\w+ holds ${adam.paramCount} values but this build of the model lays out ${adam.paramCount + 4}.*without --resume`));
+  });
 });
 
 describe("predictions", () => {
