@@ -68,7 +68,7 @@ ${o.modelText
  * ${m.params.length} parameter tensors, ${m.params.reduce((n, p) => n + p.size, 0).toLocaleString("en-US")} parameters; batch ${m.batch}; ${t.loss} loss; optimizer ${optimizer}.
  * One training step is ONE command buffer with these ${m.steps.train.length} kernels (WGSL in kernels/):
 ${stepTable(m).join("\n")}
- * Evaluation runs the first ${m.steps.evaluate.length} of them with dropout off and batch norm on running statistics.
+ * Evaluation runs ${m.steps.evaluate.length} forward kernels (steps.evaluate in manifest.json) with dropout off and batch norm on running statistics.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,16 +1,29 @@
 /**
- * Cross-op fusions the schedule chooses before rendering. One so far, on CPU adapters:
+ * Cross-op fusions the schedule chooses before rendering. Two so far, both on CPU adapters and both
+ * for a conv whose output a max pool whose windows tile it is the only reader of:
  *
- *   conv (activation f) → max pool whose windows tile its input, the pool being the conv output's only reader
+ *   backward (poolDzFusions): conv (activation f) → tiling max pool
+ *     The pool's backward scatter writes dY_pool to the argmax of each window and 0 elsewhere; there the
+ *     conv's output Y equals the pool's output, so the scatter can write dZ = dY_pool · f'(pool output)
+ *     straight into the conv's dZ buffer (`aux:<conv>_dz`), and the conv's `<conv>_grad_activation` pass
+ *     (a read of dY and Y and a write of dZ over the whole conv output) disappears, as does dY itself.
  *
- * The pool's backward scatter writes dY_pool to the argmax of each window and 0 elsewhere; there the
- * conv's output Y equals the pool's output, so the scatter can write dZ = dY_pool · f'(pool output)
- * straight into the conv's dZ buffer (`aux:<conv>_dz`), and the conv's `<conv>_grad_activation` pass
- * (a read of dY and Y and a write of dZ over the whole conv output) disappears, as does dY itself.
+ *   forward (poolForwardFusions): direct conv forward → tiling max pool
+ *     Where the conv's direct forward (conv-direct.ts) computes TH output rows × TW columns per
+ *     invocation and the pool's windows are TH × PW with PW dividing TW, each invocation holds whole
+ *     windows in its accumulators: `<conv>_<pool>_forward` writes the pooled values and the argmax the
+ *     pool's backward reads, and the `<pool>_forward` pass (a re-read of the whole conv output)
+ *     disappears from training steps. Nothing in a training step reads the conv output then (the
+ *     pool's scatter forms dZ, or f is the identity and dZ = dY), so that kernel does not write it.
+ *     Evaluation renders the two ops unfused (plan.ts): every layer's output stays readable (`dnnc viz`).
  */
 import { opInputs, type ConvOp, type IrGraph, type PoolOp } from "../ir/graph.js";
 import { derivNeedsOutput } from "../wgsl/activation-fn.js";
+import { convPlan } from "../wgsl/conv.js";
+import { directForwardTile } from "../wgsl/conv-direct.js";
+import type { RenderContext } from "../wgsl/kernel.js";
 import { tiles } from "../wgsl/pool.js";
+
 
 /** A max pool that forms the dZ of the conv producing its input. */
 export interface PoolDzFusion {
@@ -22,14 +35,44 @@ export interface PoolDzFusion {
 export function poolDzFusions(g: IrGraph, target: "cpu" | "gpu"): Map<number, PoolDzFusion> {
   const fusions = new Map<number, PoolDzFusion>();
   if (target !== "cpu") return fusions;
+  for (const f of convPoolPairs(g)) if (derivNeedsOutput(f.conv.activation)) fusions.set(f.conv.y, f);
+  return fusions;
+}
+
+/** A tiling max pool whose forward the direct forward of the conv producing its input computes. */
+export interface PoolForwardFusion {
+  readonly pool: PoolOp;
+  readonly conv: ConvOp;
+}
+
+/**
+ * The conv → pool forward fusions of `g` for this context, keyed by the conv's output tensor: on CPU
+ * adapters, where the conv forward takes the direct path and each of its invocations covers whole
+ * pool windows (TH output rows = the window's height, the window's width dividing TW).
+ */
+export function poolForwardFusions(g: IrGraph, ctx: Pick<RenderContext, "batch" | "target">): Map<number, PoolForwardFusion> {
+  const fusions = new Map<number, PoolForwardFusion>();
+  if (ctx.target !== "cpu") return fusions;
+  for (const f of convPoolPairs(g)) {
+    const tile = directForwardTile(f.conv);
+    if (convPlan(f.conv, ctx).forward.path !== "direct" || !tile) continue;
+    if (tile.th !== f.pool.kernelH || tile.tw % f.pool.kernelW !== 0) continue;
+    fusions.set(f.conv.y, f);
+  }
+  return fusions;
+}
+
+/** Each conv whose output only a tiling max pool reads (not the logits), with that pool. */
+function convPoolPairs(g: IrGraph): { pool: PoolOp; conv: ConvOp }[] {
   const readers = new Map<number, number>();
   for (const op of g.ops) for (const t of opInputs(op)) readers.set(t, (readers.get(t) ?? 0) + 1);
+  const pairs: { pool: PoolOp; conv: ConvOp }[] = [];
   for (const pool of g.ops) {
     if (pool.kind !== "pool" || pool.mode !== "max" || !tiles(pool)) continue;
     const conv = g.ops.find((op) => op.kind === "conv" && op.y === pool.x);
-    if (conv?.kind !== "conv" || !derivNeedsOutput(conv.activation)) continue;
+    if (conv?.kind !== "conv") continue;
     if (readers.get(pool.x) !== 1 || pool.x === g.loss.logits) continue;
-    fusions.set(conv.y, { pool, conv });
+    pairs.push({ pool, conv });
   }
-  return fusions;
+  return pairs;
 }

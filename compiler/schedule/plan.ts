@@ -15,7 +15,7 @@ import { stateSlots } from "../ir/optimizer.js";
 import type { TrainingSpec } from "../train/spec.js";
 import type { AuxBuffer, BufferName, Kernel, OpKernels, RenderContext } from "../wgsl/kernel.js";
 import { renderOp, type Renderers } from "../wgsl/index.js";
-import { poolDzFusions } from "./fusion.js";
+import { poolDzFusions, poolForwardFusions } from "./fusion.js";
 
 import { METRICS_WORDS, UNIFORM_BYTES } from "../../runtime/engine/manifest.js";
 
@@ -76,10 +76,15 @@ export function missingRenderers(g: IrGraph, r: Renderers, ctx: RenderContext): 
 export function planModel(g: IrGraph, spec: TrainingSpec, ctx: RenderContext, r: Renderers): Plan {
   const missing = missingRenderers(g, r, ctx);
   if (missing.length > 0) throw new MissingRendererError(missing);
-  // Cross-op fusions change what the ops involved render (fusion.ts).
-  const fusedCtx: RenderContext = { ...ctx, dzByPool: new Set(poolDzFusions(g, ctx.target).keys()) };
+  // Cross-op fusions change what the ops involved render (fusion.ts). The forward ones apply to training
+  // steps only: evaluation renders those ops unfused, so every layer's output is there to read back.
+  const forwardFusions = [...poolForwardFusions(g, ctx).values()];
+  const evalCtx: RenderContext = { ...ctx, dzByPool: new Set(poolDzFusions(g, ctx.target).keys()) };
+  const fusedCtx: RenderContext = { ...evalCtx, poolByConv: new Map(forwardFusions.map((f) => [f.conv.y, f.pool])) };
   const rendered = new Map<number, OpKernels>(g.ops.map((op) => [op.id, renderOp(r, op, g, fusedCtx)]));
   const of = (op: IrOp) => rendered.get(op.id)!;
+  const unfused = new Map<number, OpKernels>(forwardFusions.flatMap((f) => [f.conv, f.pool]).map((op) => [op.id, renderOp(r, op, g, evalCtx)]));
+  const evalOf = (op: IrOp) => unfused.get(op.id) ?? of(op);
   const loss = r.loss!(g, fusedCtx);
 
   const kernels = new Map<string, Kernel>();
@@ -102,7 +107,7 @@ export function planModel(g: IrGraph, spec: TrainingSpec, ctx: RenderContext, r:
   add(train, r.optimizer!(g, spec.optimizer, fusedCtx));
 
   const evaluate: Kernel[] = [];
-  for (const op of g.ops) add(evaluate, of(op).forward.filter((k) => !k.trainingOnly));
+  for (const op of g.ops) add(evaluate, evalOf(op).forward.filter((k) => !k.trainingOnly));
   add(evaluate, loss.kernels.filter((k) => !k.trainingOnly));
 
   const aux = [...g.ops.flatMap((op) => of(op).aux), ...loss.aux];

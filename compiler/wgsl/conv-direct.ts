@@ -7,8 +7,12 @@
  * input row segment once, as vec4s, and reuses it for all KW kernel columns; where the accumulators
  * allow, it owns TH = 2 output rows, so each filter load serves twice the positions. The filters are read as
  * vec4s from a tap-major copy of W (`aux:<op>_wt`, W as C×KH×KW×F) that a small kernel writes first.
+ * Where the schedule fuses the tiling max pool that alone reads Y into training steps
+ * (compiler/schedule/fusion.ts), the TH × TW outputs of an invocation are whole pool windows: the
+ * kernel `<op>_<pool>_forward` writes the pooled values and their argmax instead of Y, and the pool
+ * has no forward pass of its own there.
  */
-import type { ConvOp, IrGraph } from "../ir/graph.js";
+import type { ConvOp, IrGraph, PoolOp } from "../ir/graph.js";
 import { activationExpr, activationText } from "./activation-fn.js";
 import { F32, makeKernel, u32c, windowConstants } from "./common.js";
 import type { AuxBuffer, Kernel, RenderContext } from "./kernel.js";
@@ -41,21 +45,43 @@ export function directTile(op: ConvOp): { tw: number; tf: number } | undefined {
   return { tw, tf };
 }
 
+/**
+ * The tile of the direct forward: TW positions of TH output rows × TF filters per invocation. One row
+ * with directTile's TF, or, where OH is even, two rows with the largest TF that keeps the accumulators
+ * ≤ MAX_ROW_ACCUMULATORS, whichever issues fewer loads per multiply-add: per channel and kernel row an
+ * invocation loads TH input segments of VECS vec4s and, per kernel column, TF / 4 filter vec4s, for
+ * TH · TW · TF · KW multiply-adds. Two rows halve the weight loads per multiply-add: measured 1.2–1.6×
+ * for the seed CNN's conv1 (2 × 8 × 4); for its conv2 2 × 8 × 8 gained nothing (spills), 2 × 8 × 4
+ * 1.10–1.14× against 1 × 8 × 8 (and its rows are then whole 2×2 pool windows, compiler/schedule/fusion.ts).
+ */
+export function directForwardTile(op: ConvOp): { tw: number; tf: number; th: number } | undefined {
+  const tile = directTile(op);
+  if (!tile) return undefined;
+  const { tw } = tile;
+  const one = { tw, tf: tile.tf, th: 1 };
+  let tf = 0;
+  for (let t = 4; t <= tile.tf; t += 4) if (op.filters % t === 0 && 2 * tw * t <= MAX_ROW_ACCUMULATORS) tf = t;
+  if (op.outH % 2 !== 0 || tf === 0) return one;
+  const vecs = Math.ceil((tw + op.kernelW - 1) / 4);
+  const loadsPerFma = (th: number, f: number) => (th * vecs + (op.kernelW * f) / 4) / (th * tw * f * op.kernelW);
+  return loadsPerFma(2, tf) < loadsPerFma(1, tile.tf) ? { tw, tf, th: 2 } : one;
+}
+
 /** The weight-transpose kernel and the direct forward kernel of `op`, and the aux buffer between them. */
 export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] }, rows?: number): { kernels: Kernel[]; aux: AuxBuffer[] } {
-  const tile = directTile(op);
-  if (!tile) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
-  const { tw, tf } = tile;
-  // Two output rows per invocation halve the weight loads per multiply-add; measured 1.2–1.6× for the seed
-  // CNN's conv1 (8 × 4 × 2 accumulators), none for its conv2 at 8 × 8 × 2 (spills), hence the cap of 64.
-  const th = rows ?? (op.outH % 2 === 0 && 2 * tw * tf <= MAX_ROW_ACCUMULATORS ? 2 : 1);
+  const base = directTile(op);
+  if (!base) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
+  const { tw, tf, th } = rows === undefined ? directForwardTile(op)! : { ...base, th: rows };
   if (op.outH % th !== 0) throw new Error(`bug: ${th} output rows per invocation do not divide ${op.outH}`);
+  const pool = ctx.poolByConv?.get(op.y);
+  if (pool && (pool.kernelH !== th || tw % pool.kernelW !== 0)) throw new Error(`bug: ${op.name}'s ${th} × ${tw} outputs per invocation are not whole ${pool.name} windows`);
   const taps = op.channels * op.kernelH * op.kernelW;
   const wt = `${op.name}_wt`;
   const weight = g.params[op.weight]!;
   const bias = op.bias === undefined ? undefined : g.params[op.bias]!;
   const act = op.activation;
   const label = { phase: "forward" as const, trainingOnly: false, fuses: common.fuses, origin: common.origin };
+  const name = pool ? `${op.name}_${pool.name}_forward` : `${op.name}_forward`;
 
   const transpose = makeKernel(
     {
@@ -81,21 +107,25 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
   const tiles = ctx.batch * (op.outH / th) * (op.outW / tw) * (op.filters / tf);
   const xFloats = ctx.batch * op.channels * op.inH * op.inW;
   const z = `v${bias ? " + b" : ""}`;
+  const outFloats = ctx.batch * op.filters * op.outH * op.outW;
+  const pooled = pool ? pooledEpilogue(op, pool, g, tf, z, bias !== undefined) : undefined;
   const forward = makeKernel(
     {
       ...label,
-      name: `${op.name}_forward`,
-      title: `${op.name}_forward: ${common.op} at ${common.origin}`,
+      ...(pool ? { fuses: [...common.fuses, pool.name], trainingOnly: true } : {}),
+      name,
+      title: `${name}: ${common.op}${pool ? ` and ${pool.name} (pool)` : ""} at ${common.origin}`,
       about: [
         `Y = ${activationText(act, op.slope, `W ⊛ X${bias ? " + b" : ""}`)}: ${op.channels}×${op.inH}×${op.inW} → ${op.filters}×${op.outH}×${op.outW}, ${op.kernelH}×${op.kernelW} window, stride 1, no padding`,
         `Direct convolution: one invocation per ${tw} output positions of a row × ${tf} filters; for each channel and kernel row`,
         `it loads the ${segment} input values under the segment once (${vecs} vec4) and uses them for all ${op.kernelW} kernel columns.`,
+        ...(pooled?.about ?? []),
       ],
       vars: [
         { name: "x", buffer: `act:${op.x}`, access: "read", type: "vec4<f32>" },
         { name: "wt", buffer: `aux:${wt}`, access: "read", type: "vec4<f32>" },
         ...(bias ? [{ name: "params", buffer: "params", access: "read" } as const] : []),
-        { name: "y", buffer: `act:${op.y}`, access: "read_write" },
+        ...(pooled?.vars ?? [{ name: "y", buffer: `act:${op.y}`, access: "read_write" } as const]),
       ],
       constants: [
         ...windowConstants(op, op.filters),
@@ -105,6 +135,7 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
         u32c("VECS", vecs, `vec4s covering the TW + KW − 1 = ${segment} inputs under a segment`),
         u32c("X_LAST", xFloats / 4 - 1, "last vec4 of X (a segment at the very end reads past the row, never used)"),
         ...(bias ? [u32c("B_OFFSET", bias.offset, `${bias.name} in the arena`)] : []),
+        ...(pooled?.constants ?? []),
       ],
       helpers: [`// ${activationText(act, op.slope, "z")}\nfn act(z: f32) -> f32 {\n  return ${activationExpr(act, "z", op.slope)};\n}`],
       invocations: tiles,
@@ -142,7 +173,9 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
       }
     }
   }
-  // One pass per filter, each storing TH · TW values: the selects pick filter f's accumulators, so the
+${
+  pooled?.body ??
+  `  // One pass per filter, each storing TH · TW values: the selects pick filter f's accumulators, so the
   // stores are not unrolled TF times (llvmpipe compiles each store into a loop over the lanes; JIT time).
   for (var f = 0u; f < TF; f++) {${bias ? "\n    let b = params[B_OFFSET + f0 + f];" : ""}
     for (var r = 0u; r < TH; r++) {
@@ -152,11 +185,66 @@ ${Array.from({ length: tf - 1 }, (_, q) => `        v = select(v, acc[r][t][${q 
         y[((ex * F + f0 + f) * OH + oh0 + r) * OW + ow0 + t] = act(${z});
       }
     }
-  }`,
-      flops: 2 * ctx.batch * op.outH * op.outW * op.filters * taps,
-      bytes: F32 * (xFloats + taps * op.filters + ctx.batch * op.filters * op.outH * op.outW),
+  }`
+}`,
+      flops: 2 * ctx.batch * op.outH * op.outW * op.filters * taps + (pool ? outFloats : 0),
+      // X, W, and Y or the pooled values with their argmax.
+      bytes: F32 * (xFloats + taps * op.filters + (pool ? (2 * outFloats) / (pool.kernelH * pool.kernelW) : outFloats)),
     },
     ctx,
   );
   return { kernels: [transpose, forward], aux: [{ name: wt, floats: taps * op.filters }] };
+}
+
+/**
+ * The epilogue of a forward fused with the tiling max pool `pool` (TH × PW windows, PW dividing TW):
+ * per filter and window, act(acc + b) at each position, the first maximum in row-major order and its
+ * index kh · PW + kw, exactly as `<pool>_forward` computes them (pool.ts), into the pool's output and
+ * `aux:<pool>_argmax`. Not Y: no kernel of a training step reads it (compiler/schedule/fusion.ts).
+ * Evaluation runs the unfused kernels, so Y is there to read back (`dnnc viz`); writing Y here under
+ * `u.training == 0` cost training steps as much as writing it always (llvmpipe runs both sides of a
+ * branch under a lane mask), 15–25% of this kernel.
+ */
+function pooledEpilogue(op: ConvOp, pool: PoolOp, g: IrGraph, tf: number, z: string, bias: boolean) {
+  const out = g.tensors[pool.y]!;
+  return {
+    about: [
+      `Fused with ${pool.name} (max ${pool.kernelH}×${pool.kernelW}, stride = window) for training steps: an invocation's TH × TW outputs are whole windows;`,
+      `it writes ${out.name} (${out.dims.join("×")}) and ${pool.name}_argmax, which ${pool.name}'s backward reads, and not Y, which nothing in a training step reads.`,
+      `Evaluation runs ${op.name}_forward and ${pool.name}_forward instead, so Y is there to read back.`,
+    ],
+    vars: [
+      { name: "pooled", buffer: `act:${pool.y}`, access: "read_write" },
+      { name: "argmax", buffer: `aux:${pool.name}_argmax`, access: "read_write", type: "u32" },
+    ] as const,
+    constants: [
+      u32c("PW", pool.kernelW, `${pool.name}'s window: TH rows × PW columns`),
+      u32c("POH", pool.outH, `${pool.name}'s output height`),
+      u32c("POW", pool.outW, `${pool.name}'s output width`),
+    ],
+    body: `  // One pass per filter, each pooling TW / PW windows of TH × PW values: the selects pick filter f's accumulators,
+  // so the stores are not unrolled TF times (llvmpipe compiles each store into a loop over the lanes; JIT time).
+  for (var f = 0u; f < TF; f++) {${bias ? "\n    let b = params[B_OFFSET + f0 + f];" : ""}
+    for (var pc = 0u; pc < TW / PW; pc++) {
+      var best = 0.0;
+      var arg = 0u;
+      for (var r = 0u; r < TH; r++) {
+        for (var kw = 0u; kw < PW; kw++) {
+          let t = pc * PW + kw;
+          var v = acc[r][t][0];
+${Array.from({ length: tf - 1 }, (_, q) => `          v = select(v, acc[r][t][${q + 1}], f == ${q + 1}u);`).join("\n")}
+          let a = act(${z});
+          // the first maximum in row-major order, as the pool kernels pick it (pool.ts)
+          let k = r * PW + kw;
+          let better = k == 0u || a > best;
+          best = select(best, a, better);
+          arg = select(arg, k, better);
+        }
+      }
+      let o = ((ex * F + f0 + f) * POH + oh0 / TH) * POW + ow0 / PW + pc;
+      pooled[o] = best;
+      argmax[o] = arg;
+    }
+  }`,
+  };
 }

@@ -85,6 +85,13 @@ export interface RenderContext {
    * writes `aux:<conv>_dz` instead of the conv output's gradient.
    */
   readonly dzByPool?: ReadonlySet<number>;
+  /**
+   * Conv output tensors whose direct forward also computes the tiling max pool reading them, with
+   * that pool (chosen by poolForwardFusions in compiler/schedule/fusion.ts; training steps only): the
+   * conv's forward writes the pool's output and argmax instead of its own, and the pool renders no
+   * forward kernel.
+   */
+  readonly poolByConv?: ReadonlyMap<number, import("../ir/graph.js").PoolOp>;
   /** `file.dnn:line` for an IR op's origin. */
   where(op: { readonly origin: import("../../grammar/ast.js").Span }): string;
 }

@@ -10,7 +10,9 @@
  * instead runs one invocation per output element that writes its whole window: each input element
  * belongs to exactly one window, so this is race-free and does a quarter of the work for 2×2.
  * When the schedule fuses the pool with the conv producing its input (compiler/schedule/fusion.ts),
- * that scatter writes the conv's dZ = dY·f'(Y) instead of dY (scatterDz).
+ * that scatter writes the conv's dZ = dY·f'(Y) instead of dY (scatterDz); where the conv's direct
+ * forward computes whole windows, in training steps it also writes this pool's output and argmax, and
+ * the pool has no forward kernel of its own there (conv-direct.ts).
  */
 import type { IrGraph, PoolOp } from "../ir/graph.js";
 import type { Kernel, OpKernels, RenderContext } from "./kernel.js";
@@ -216,7 +218,9 @@ fn valid_h(oh: u32) -> u32 {
     ];
   });
 
-  return { forward: [forward], params: [], input, aux: op.mode === "max" ? [{ name: argmax, floats: outElems }] : [] };
+  // A conv forward fused with this pool writes Y and the argmax (compiler/schedule/fusion.ts; training steps).
+  const fusedForward = ctx.poolByConv?.get(op.x) === op;
+  return { forward: fusedForward ? [] : [forward], params: [], input, aux: op.mode === "max" ? [{ name: argmax, floats: outElems }] : [] };
 }
 
 /** Whether the windows of `op` cover every input element exactly once. */

@@ -103,7 +103,8 @@ describe("direct convolution forward (cpu kernels: stride 1, no padding, rows an
     { input: "1x28x28", conv: "conv 20 filters 5x5 relu", batch: 1, tw: 8, tf: 4, th: 2 }, // the seed CNN's conv1
     { input: "2x6x16", conv: "conv 12 filters 3x1 leaky_relu slope 0.1", batch: 3, tw: 8, tf: 4, th: 2 }, // OW 16: two segments per row
     { input: "3x11x12", conv: "conv 4 filters 5x5 tanh", batch: 3, tw: 8, tf: 4, th: 1 }, // OH 7: one row per invocation
-    { input: "20x12x12", conv: "conv 40 filters 5x5 relu", batch: 2, tw: 8, tf: 8, th: 1 }, // the seed CNN's conv2: 8 × 8 accumulators already
+    { input: "20x12x12", conv: "conv 40 filters 5x5 relu", batch: 2, tw: 8, tf: 4, th: 2 }, // the seed CNN's conv2: 2 rows × 4 filters load less than 1 × 8
+    { input: "2x10x16", conv: "conv 8 filters 3x1 relu", batch: 2, tw: 8, tf: 8, th: 1 }, // KW 1: one row × 8 filters loads less than 2 × 4
   ];
   it.each(cases)("image $input, $conv, batch $batch: $th × $tw positions × $tf filters per invocation", async ({ input, conv, batch, tw, tf, th }) => {
     const { kernels, aux, op } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, accumulate: true });
