@@ -257,71 +257,46 @@ export function renderGemm(spec: GemmSpec, ctx: RenderContext, options: GemmOpti
     },
   ];
   if (!partials) return { kernels, aux: [] };
-  kernels.push(row4 && spec.storeRow4 ? reduceRowKernel(spec, spec.storeRow4, ctx, partials, slices) : reduceKernel(spec, ctx, partials, slices));
+  kernels.push(reduceKernel(spec, ctx, partials, slices, row4 ? spec.storeRow4 : undefined));
   return { kernels, aux: [{ name: partials, floats: slices * spec.m * spec.n }] };
 }
 
-/** The kernel that sums split-K partials and applies the epilogue, one invocation per output. */
-function reduceKernel(spec: GemmSpec, ctx: RenderContext, partials: string, slices: number): Kernel {
-  const bindings: GemmBinding[] = [{ name: "partials", buffer: `aux:${partials}`, access: "read", use: "load" }, ...spec.bindings.filter((b) => b.use !== "load")];
+/**
+ * The kernel that sums split-K partials and applies the epilogue: one invocation per output, or, for
+ * a spec with a row-vec4 epilogue (`storeRow4`), per four outputs of a row, partials read as vec4.
+ */
+function reduceKernel(spec: GemmSpec, ctx: RenderContext, partials: string, slices: number, storeRow4?: NonNullable<GemmSpec["storeRow4"]>): Kernel {
+  const rest = spec.bindings.filter((b) => b.use !== "load");
+  const bindings: GemmBinding[] = storeRow4
+    ? [{ name: "partials", buffer: `aux:${partials}`, access: "read", use: "load", type: "vec4<f32>" }, ...rest.map((b) => (b.buffer === storeRow4.binding.buffer && b.use === "store" ? storeRow4.binding : b))]
+    : [{ name: "partials", buffer: `aux:${partials}`, access: "read", use: "load" }, ...rest];
   const outputs = spec.m * spec.n;
   const wg = cpuWorkgroup(ctx);
-  const grid = grid2d(Math.ceil(outputs / wg), ctx.maxWorkgroupsPerDimension);
-  const code = [
-    [`// ${spec.name}_reduce: ${spec.op} at ${spec.origin}`, ...spec.summary.map((s) => `//   ${s}`), `// Sums the ${slices} split-K partials of ${spec.name} and applies the epilogue; one invocation per output.`].join("\n"),
-    declarations(bindings),
-    [...dimConstants(spec).filter((c) => !c.startsWith("const K ")), `const SLICES = ${slices}u;`, `const GRID_X = ${grid[0]}u; // workgroups along x`].join("\n"),
-    spec.storeHelpers?.trim(),
-    epilogue(spec),
-    `@compute @workgroup_size(${wg})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let i = (wid.y * GRID_X + wid.x) * ${wg}u + lane;
+  const grid = grid2d(Math.ceil(outputs / (storeRow4 ? 4 : 1) / wg), ctx.maxWorkgroupsPerDimension);
+  const main = storeRow4
+    ? `  let i = (wid.y * GRID_X + wid.x) * ${wg}u + lane; // C[m, n..n+3] with m = i / (N / 4), n = 4 · (i % (N / 4))
+  if (i >= M * N / 4u) { return; }
+  var sum = vec4<f32>(0.0);
+  for (var s = 0u; s < SLICES; s++) { sum += partials[s * (M * N / 4u) + i]; }
+  store_row4(i / (N / 4u), (i % (N / 4u)) * 4u, sum);`
+    : `  let i = (wid.y * GRID_X + wid.x) * ${wg}u + lane;
   if (i >= M * N) { return; }
   var sum = 0.0;
   for (var s = 0u; s < SLICES; s++) { sum += partials[s * M * N + i]; }
-  store_c(i / N, i % N, sum);
-}`,
-  ];
-  return {
-    name: `${spec.name}_reduce`,
-    phase: spec.phase,
-    code: module(code),
-    bindings: bindings.map(({ buffer, access }) => ({ buffer, access })),
-    workgroups: [grid[0], grid[1], 1],
-    trainingOnly: spec.trainingOnly,
-    flops: outputs * slices,
-    bytes: 4 * outputs * (slices + 1),
-    fuses: spec.fuses,
-    origin: spec.origin,
-  };
-}
-
-/** The split-K sum for a spec with a row-vec4 epilogue: partials and C four columns at a time. */
-function reduceRowKernel(spec: GemmSpec, storeRow4: NonNullable<GemmSpec["storeRow4"]>, ctx: RenderContext, partials: string, slices: number): Kernel {
-  const bindings: GemmBinding[] = [
-    { name: "partials", buffer: `aux:${partials}`, access: "read", use: "load", type: "vec4<f32>" },
-    ...spec.bindings.filter((b) => b.use !== "load").map((b) => (b.buffer === storeRow4.binding.buffer && b.use === "store" ? storeRow4.binding : b)),
-  ];
-  const outputs = spec.m * spec.n;
-  const wg = cpuWorkgroup(ctx);
-  const grid = grid2d(Math.ceil(outputs / 4 / wg), ctx.maxWorkgroupsPerDimension);
+  store_c(i / N, i % N, sum);`;
   const code = [
     [
       `// ${spec.name}_reduce: ${spec.op} at ${spec.origin}`,
       ...spec.summary.map((s) => `//   ${s}`),
-      `// Sums the ${slices} split-K partials of ${spec.name} and applies the epilogue; one invocation per four outputs of a row (vec4).`,
+      `// Sums the ${slices} split-K partials of ${spec.name} and applies the epilogue; one invocation per ${storeRow4 ? "four outputs of a row (vec4)" : "output"}.`,
     ].join("\n"),
     declarations(bindings),
     [...dimConstants(spec).filter((c) => !c.startsWith("const K ")), `const SLICES = ${slices}u;`, `const GRID_X = ${grid[0]}u; // workgroups along x`].join("\n"),
-    storeRow4.helpers?.trim(),
-    rowEpilogue(storeRow4),
+    (storeRow4 ? storeRow4.helpers : spec.storeHelpers)?.trim(),
+    storeRow4 ? rowEpilogue(storeRow4) : epilogue(spec),
     `@compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let i = (wid.y * GRID_X + wid.x) * ${wg}u + lane; // C[m, n..n+3] with m = i / (N / 4), n = 4 · (i % (N / 4))
-  if (i >= M * N / 4u) { return; }
-  var sum = vec4<f32>(0.0);
-  for (var s = 0u; s < SLICES; s++) { sum += partials[s * (M * N / 4u) + i]; }
-  store_row4(i / (N / 4u), (i % (N / 4u)) * 4u, sum);
+${main}
 }`,
   ];
   return {
