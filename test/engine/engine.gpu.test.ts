@@ -10,7 +10,7 @@ import { Engine } from "../../runtime/engine/engine.js";
 import { initialParams, initialState } from "../../runtime/engine/init.js";
 import { requestNodeDevice } from "../../runtime/node/gpu.js";
 import { referenceStep, referenceUpdate } from "../reference/executor.js";
-import { compileExample } from "./helpers.js";
+import { compileExample, random, relError } from "./helpers.js";
 
 let gpu: GpuHandle;
 beforeAll(async () => {
@@ -19,22 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gpu?.destroy();
 });
-
-/** Largest |a − b| relative to the largest |b| (so float32 against float64 is judged by scale). */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
-
-function random(n: number, seed: number): Float32Array<ArrayBuffer> {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32));
-}
 
 const cases = [
   { path: "examples/mnist/1-fc100-sigmoid.dnn", batch: 4, rows: 3 },

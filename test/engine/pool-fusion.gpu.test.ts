@@ -14,6 +14,7 @@ import { initialParams, initialState } from "../../runtime/engine/init.js";
 import { requestNodeDevice } from "../../runtime/node/gpu.js";
 import { check } from "../compiler/helpers.js";
 import { referenceStep } from "../reference/executor.js";
+import { random, relError } from "./helpers.js";
 
 let gpu: GpuHandle;
 beforeAll(async () => {
@@ -22,22 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gpu?.destroy();
 });
-
-/** Largest |a − b| relative to the largest |b| (so float32 against float64 is judged by scale). */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
-
-function random(n: number, seed: number): Float32Array<ArrayBuffer> {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.3);
-}
 
 const cases = [
   // one-epoch.dnn's conv1 → pool1 in small: TH 2 × TW 8 outputs × TF 4 filters, 2×2 windows; conv2 → pool2 (TW 4 × TF 8) fused too
@@ -78,7 +63,7 @@ describe.each(cases)("conv → max pool fused into the direct forward: $name", (
 
     const engine = await Engine.create(gpu.device, { manifest, code: c.code });
     try {
-      const images = random(batch * manifest.input.size, 7);
+      const images = random(batch * manifest.input.size, 7, -0.3);
       const labels = Uint32Array.from({ length: batch }, (_, i) => (i * 7 + 3) % manifest.output.classes);
       let params = initialParams(manifest, 3, 0);
       const state = initialState(manifest);
