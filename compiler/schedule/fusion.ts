@@ -24,25 +24,18 @@ import { directForwardTile } from "../wgsl/conv-direct.js";
 import type { RenderContext } from "../wgsl/kernel.js";
 import { tiles } from "../wgsl/pool.js";
 
-
-/** A max pool that forms the dZ of the conv producing its input. */
-export interface PoolDzFusion {
+/** A conv whose output only a tiling max pool reads, with that pool: what both fusions act on. */
+export interface ConvPoolPair {
   readonly pool: PoolOp;
   readonly conv: ConvOp;
 }
 
 /** The pool → conv dZ fusions of `g` for this target, keyed by the conv's output tensor. */
-export function poolDzFusions(g: IrGraph, target: "cpu" | "gpu"): Map<number, PoolDzFusion> {
-  const fusions = new Map<number, PoolDzFusion>();
+export function poolDzFusions(g: IrGraph, target: "cpu" | "gpu"): Map<number, ConvPoolPair> {
+  const fusions = new Map<number, ConvPoolPair>();
   if (target !== "cpu") return fusions;
   for (const f of convPoolPairs(g)) if (derivNeedsOutput(f.conv.activation)) fusions.set(f.conv.y, f);
   return fusions;
-}
-
-/** A tiling max pool whose forward the direct forward of the conv producing its input computes. */
-export interface PoolForwardFusion {
-  readonly pool: PoolOp;
-  readonly conv: ConvOp;
 }
 
 /**
@@ -50,8 +43,8 @@ export interface PoolForwardFusion {
  * adapters, where the conv forward takes the direct path and each of its invocations covers whole
  * pool windows (TH output rows = the window's height, the window's width dividing TW).
  */
-export function poolForwardFusions(g: IrGraph, ctx: Pick<RenderContext, "batch" | "target">): Map<number, PoolForwardFusion> {
-  const fusions = new Map<number, PoolForwardFusion>();
+export function poolForwardFusions(g: IrGraph, ctx: Pick<RenderContext, "batch" | "target">): Map<number, ConvPoolPair> {
+  const fusions = new Map<number, ConvPoolPair>();
   if (ctx.target !== "cpu") return fusions;
   for (const f of convPoolPairs(g)) {
     const tile = directForwardTile(f.conv);
@@ -63,10 +56,10 @@ export function poolForwardFusions(g: IrGraph, ctx: Pick<RenderContext, "batch" 
 }
 
 /** Each conv whose output only a tiling max pool reads (not the logits), with that pool. */
-function convPoolPairs(g: IrGraph): { pool: PoolOp; conv: ConvOp }[] {
+function convPoolPairs(g: IrGraph): ConvPoolPair[] {
   const readers = new Map<number, number>();
   for (const op of g.ops) for (const t of opInputs(op)) readers.set(t, (readers.get(t) ?? 0) + 1);
-  const pairs: { pool: PoolOp; conv: ConvOp }[] = [];
+  const pairs: ConvPoolPair[] = [];
   for (const pool of g.ops) {
     if (pool.kind !== "pool" || pool.mode !== "max" || !tiles(pool)) continue;
     const conv = g.ops.find((op) => op.kind === "conv" && op.y === pool.x);
