@@ -99,6 +99,7 @@ export function compileModel(program: Program, checked: CheckedProgram, path: st
     target: target.target,
     maxWorkgroupSize: target.maxWorkgroupSize,
     maxWorkgroupsPerDimension: target.maxWorkgroupsPerDimension,
+    maxUniformBytes: target.limits.maxUniformBufferBindingSize,
     where(op) {
       const file = op.origin.file;
       let s = starts.get(file);

@@ -43,7 +43,7 @@ export function poolDzFusions(g: IrGraph, target: "cpu" | "gpu"): Map<number, Co
  * adapters, where the conv forward takes the direct path and each of its invocations covers whole
  * pool windows (TH output rows = the window's height, the window's width dividing TW).
  */
-export function poolForwardFusions(g: IrGraph, ctx: Pick<RenderContext, "batch" | "target">): Map<number, ConvPoolPair> {
+export function poolForwardFusions(g: IrGraph, ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">): Map<number, ConvPoolPair> {
   const fusions = new Map<number, ConvPoolPair>();
   if (ctx.target !== "cpu") return fusions;
   for (const f of convPoolPairs(g)) {

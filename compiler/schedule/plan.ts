@@ -17,11 +17,12 @@ import type { AuxBuffer, BufferName, Kernel, OpKernels, RenderContext } from "..
 import { renderOp, type Renderers } from "../wgsl/index.js";
 import { poolDzFusions, poolForwardFusions } from "./fusion.js";
 
+import { CHUNK_STRIDE, maxChunks, rangedBytes } from "../../runtime/engine/bind.js";
 import { METRICS_WORDS, UNIFORM_BYTES } from "../../runtime/engine/manifest.js";
 
 const UNIFORM_WORDS = UNIFORM_BYTES / 4;
 
-export type BufferRole = "activation" | "gradient" | "params" | "grads" | "optimizer" | "state" | "labels" | "metrics" | "aux" | "uniforms";
+export type BufferRole = "activation" | "gradient" | "params" | "grads" | "optimizer" | "state" | "labels" | "metrics" | "aux" | "uniforms" | "chunks";
 
 /** One buffer of the plan; sizes are in 4-byte words. */
 export interface PlannedBuffer {
@@ -116,7 +117,10 @@ export function planModel(g: IrGraph, spec: TrainingSpec, ctx: RenderContext, r:
   return { graph: g, spec, ctx: fusedCtx, kernels: [...kernels.values()], train: train.map((k) => k.name), evaluate: evaluate.map((k) => k.name), buffers, optimizerSlots: slots };
 }
 
-/** Every buffer some kernel binds, plus the input, labels and metrics the runtime always writes. */
+/**
+ * Every buffer some kernel binds, plus the input, labels and metrics the runtime always writes; a
+ * buffer a chunked kernel binds in ranges is long enough for its last chunk's range.
+ */
 export function planBuffers(g: IrGraph, batch: number, slots: number, aux: readonly AuxBuffer[], kernels: readonly Kernel[]): PlannedBuffer[] {
   const auxSize = new Map<string, number>();
   for (const a of aux) auxSize.set(a.name, Math.max(auxSize.get(a.name) ?? 0, a.floats));
@@ -155,10 +159,13 @@ export function planBuffers(g: IrGraph, batch: number, slots: number, aux: reado
         return { name, role: "metrics", words: METRICS_WORDS };
       case "uniforms":
         return { name, role: "uniforms", words: UNIFORM_WORDS };
+      case "chunks":
+        return { name, role: "chunks", words: (maxChunks(kernels) * CHUNK_STRIDE) / 4 };
       default:
         throw new PlanError(`unknown buffer name ${name}`);
     }
   };
-  const order: Record<BufferRole, number> = { uniforms: 0, labels: 1, metrics: 2, params: 3, grads: 4, optimizer: 5, state: 6, activation: 7, gradient: 8, aux: 9 };
-  return [...names].map(sized).sort((a, b) => order[a.role] - order[b.role] || (a.tensor ?? 0) - (b.tensor ?? 0) || a.name.localeCompare(b.name));
+  const order: Record<BufferRole, number> = { uniforms: 0, chunks: 1, labels: 2, metrics: 3, params: 4, grads: 5, optimizer: 6, state: 7, activation: 8, gradient: 9, aux: 10 };
+  const withRanges = (b: PlannedBuffer): PlannedBuffer => ({ ...b, words: Math.max(b.words, Math.ceil(rangedBytes(kernels, b.name) / 4)) });
+  return [...names].map(sized).map(withRanges).sort((a, b) => order[a.role] - order[b.role] || (a.tensor ?? 0) - (b.tensor ?? 0) || a.name.localeCompare(b.name));
 }

@@ -7,7 +7,7 @@ import type { IrGraph, IrOp, IrTensor, WindowGeometry } from "../ir/graph.js";
 import type { ActivationFn } from "../layers/index.js";
 import { activationFunctions } from "./activation-fn.js";
 import type { Binding, BufferName, Kernel, OpKernels, Phase, RenderContext } from "./kernel.js";
-import { wgslStepUniforms } from "./kernel.js";
+import { CHUNK_STRIDE, wgslStepUniforms } from "./kernel.js";
 
 /** Element type a storage binding is declared with. */
 export type ElementType = "f32" | "vec4<f32>" | "u32";
@@ -18,6 +18,18 @@ export interface StorageVar {
   readonly buffer: BufferName;
   readonly access: "read" | "read_write";
   readonly type?: ElementType;
+}
+
+/**
+ * A uniform view of part of a buffer: `var<uniform> name: array<vec4<f32>, vec4s>` over the bytes
+ * from `offset` (a multiple of CHUNK_STRIDE), moved `stride` bytes per chunk of a chunked kernel (0: the
+ * same bytes for every chunk). CPU adapters load a uniform buffer with vector gathers and a storage
+ * buffer lane by lane, so operands that fit one are much cheaper to read there.
+ */
+export interface UniformVar {
+  readonly name: string;
+  readonly buffer: BufferName;
+  readonly uniform: { readonly offset: number; readonly vec4s: number; readonly stride: number };
 }
 
 /** A WGSL module-scope constant. */
@@ -38,7 +50,14 @@ export interface KernelSpec {
   readonly trainingOnly?: boolean;
   /** Comment lines after the name line: what the kernel computes, for people. */
   readonly about: readonly string[];
-  readonly vars: readonly StorageVar[];
+  readonly vars: readonly (StorageVar | UniformVar)[];
+  /**
+   * Dispatch once per chunk, `chunks` times (see Kernel.chunks): `invocations` is then per chunk and
+   * the body reads its chunk's index as `chunk.x`.
+   */
+  readonly chunks?: number;
+  /** Invocations per workgroup (default: workgroupSize(ctx)); a multiple of 8. */
+  readonly workgroupSize?: number;
   /** Bind the StepUniforms as `u` (after the storage bindings). */
   readonly uniforms?: boolean;
   readonly constants?: readonly Constant[];
@@ -90,8 +109,7 @@ export function u32(n: number): string {
 }
 
 /** Workgroups for `invocations` 1-D invocations, folded into y when x would exceed the limit. */
-export function dispatch1d(invocations: number, ctx: RenderContext): { workgroups: [number, number, number]; rowStride: number } {
-  const size = workgroupSize(ctx);
+export function dispatch1d(invocations: number, ctx: RenderContext, size = workgroupSize(ctx)): { workgroups: [number, number, number]; rowStride: number } {
   const groups = Math.max(1, Math.ceil(invocations / size));
   const x = Math.min(groups, ctx.maxWorkgroupsPerDimension);
   const y = Math.ceil(groups / x);
@@ -109,9 +127,20 @@ export const F32 = 4;
 
 /** A complete Kernel from a spec: header comment, declarations, the guarded entry point. */
 export function makeKernel(spec: KernelSpec, ctx: RenderContext): Kernel {
-  const { workgroups, rowStride } = dispatch1d(spec.invocations, ctx);
-  const bindings: Binding[] = spec.vars.map((v) => ({ buffer: v.buffer, access: v.access }));
-  const decls = spec.vars.map((v, i) => `@group(0) @binding(${i}) var<storage, ${v.access}> ${v.name}: array<${v.type ?? "f32"}>;  // ${v.buffer}`);
+  const size = spec.workgroupSize ?? workgroupSize(ctx);
+  const { workgroups, rowStride } = dispatch1d(spec.invocations, ctx, size);
+  const bindings: Binding[] = spec.vars.map((v) =>
+    "uniform" in v ? { buffer: v.buffer, access: "uniform", range: { offset: v.uniform.offset, size: 16 * v.uniform.vec4s, stride: v.uniform.stride } } : { buffer: v.buffer, access: v.access },
+  );
+  const decls = spec.vars.map((v, i) =>
+    "uniform" in v
+      ? `@group(0) @binding(${i}) var<uniform> ${v.name}: array<vec4<f32>, ${v.uniform.vec4s}>;  // ${v.buffer}, bytes ${rangeText(v.uniform, spec.chunks)}`
+      : `@group(0) @binding(${i}) var<storage, ${v.access}> ${v.name}: array<${v.type ?? "f32"}>;  // ${v.buffer}`,
+  );
+  if (spec.chunks !== undefined) {
+    decls.push(`@group(0) @binding(${bindings.length}) var<uniform> chunk: vec4<u32>;  // chunks: this dispatch's chunk index is chunk.x`);
+    bindings.push({ buffer: "chunks", access: "uniform", range: { offset: 0, size: 16, stride: CHUNK_STRIDE } });
+  }
   if (spec.uniforms) {
     decls.push(`@group(0) @binding(${bindings.length}) var<uniform> u: StepUniforms;`);
     bindings.push({ buffer: "uniforms", access: "uniform" });
@@ -130,7 +159,7 @@ export function makeKernel(spec: KernelSpec, ctx: RenderContext): Kernel {
     ...constants,
     "",
     ...(spec.helpers ?? []).flatMap((h) => [h.trimEnd(), ""]),
-    `@compute @workgroup_size(${workgroupSize(ctx)})`,
+    `@compute @workgroup_size(${size})`,
     "fn main(@builtin(global_invocation_id) gid: vec3u) {",
     `  let i = ${index};`,
     "  if (i >= INVOCATIONS) { return; }",
@@ -144,12 +173,19 @@ export function makeKernel(spec: KernelSpec, ctx: RenderContext): Kernel {
     code,
     bindings,
     workgroups,
+    ...(spec.chunks !== undefined ? { chunks: spec.chunks } : {}),
     trainingOnly: spec.trainingOnly ?? (spec.phase === "backward" || spec.phase === "update"),
     flops: spec.flops,
     bytes: spec.bytes,
     fuses: spec.fuses,
     origin: spec.origin,
   };
+}
+
+/** `0…57600 + j·57600` for a uniform view's bytes in chunk j. */
+function rangeText(u: UniformVar["uniform"], chunks: number | undefined): string {
+  const end = `${u.offset}…${u.offset + 16 * u.vec4s}`;
+  return chunks !== undefined && u.stride !== 0 ? `${end} + j·${u.stride} for chunk j` : end;
 }
 
 /** `20×24×24` for a tensor's per-example dims. */

@@ -7,10 +7,13 @@
  * and TF rows of dZ once, all as vec4s, for TF · KH · KW · TW multiply-adds. The implicit GEMM loads
  * each input value once per tap and dZ once per tile column. One more group of invocations per
  * slice sums dZ for db. Slices over the examples write partial sums that a second kernel adds up.
+ * On CPU adapters where a few images of X and of dZ fit a uniform binding, a slice is a chunk
+ * (imageChunks): the kernel is dispatched once per slice and reads that slice's X and dZ as uniform
+ * buffers, which llvmpipe loads with vector gathers instead of lane by lane.
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
 import { F32, makeKernel, u32c, windowConstants } from "./common.js";
-import { directTile } from "./conv-direct.js";
+import { directTile, imageChunks } from "./conv-direct.js";
 import type { AuxBuffer, BufferName, Kernel, RenderContext } from "./kernel.js";
 
 /** Invocations the slices should bring the kernel up to (llvmpipe: 2 cores × 8 lanes, many workgroups). */
@@ -18,8 +21,11 @@ const PARALLEL = 1024;
 /** Accumulators per invocation at most: 8 filters × 5×5 taps measured fastest on llvmpipe (1.3–1.9× the GEMM for the seed CNN's conv2). */
 const MAX_ACCUMULATORS = 200;
 
-/** The tile and example slices of the direct dW path for `op` at the context's batch. */
-export function directParamsPlan(op: ConvOp, ctx: Pick<RenderContext, "batch">): { tw: number; tf: number; slices: number; perSlice: number; groups: number } | undefined {
+/** The tile and example slices of the direct dW path for `op` at the context's batch; `chunked` where each slice is a dispatch reading uniform chunks. */
+export function directParamsPlan(
+  op: ConvOp,
+  ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">,
+): { tw: number; tf: number; slices: number; perSlice: number; groups: number; chunked: boolean } | undefined {
   const base = directTile(op);
   if (!base) return undefined;
   // TF filters × KH × KW accumulators per invocation; 4 filters when 8 would pass MAX_ACCUMULATORS.
@@ -27,9 +33,11 @@ export function directParamsPlan(op: ConvOp, ctx: Pick<RenderContext, "batch">):
   if (tf * op.kernelH * op.kernelW > MAX_ACCUMULATORS) return undefined;
   const tile = { tw: base.tw, tf };
   const groups = (op.channels + (op.bias === undefined ? 0 : 1)) * (op.filters / tile.tf);
+  const chunks = ctx.target === "cpu" ? imageChunks([F32 * op.channels * op.inH * op.inW, F32 * op.filters * op.outH * op.outW], ctx) : undefined;
+  if (chunks) return { ...tile, slices: chunks.chunks, perSlice: chunks.per, groups, chunked: true };
   const slices = Math.max(1, Math.min(ctx.batch, Math.ceil(PARALLEL / groups)));
   const perSlice = Math.ceil(ctx.batch / slices);
-  return { ...tile, slices: Math.ceil(ctx.batch / perSlice), perSlice, groups };
+  return { ...tile, slices: Math.ceil(ctx.batch / perSlice), perSlice, groups, chunked: false };
 }
 
 /** The partial-sum kernel and the reduce kernel of dW (and db), reading dZ through `dz` (a buffer starting at 0). */
@@ -42,7 +50,7 @@ export function renderConvDirectParams(
 ): { kernels: Kernel[]; aux: AuxBuffer[] } {
   const plan = directParamsPlan(op, ctx);
   if (!plan) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
-  const { tw, tf, slices, perSlice, groups } = plan;
+  const { tw, tf, slices, perSlice, groups, chunked } = plan;
   const taps = op.channels * op.kernelH * op.kernelW;
   const weight = g.params[op.weight]!;
   const bias = op.bias === undefined ? undefined : g.params[op.bias]!;
@@ -54,6 +62,10 @@ export function renderConvDirectParams(
     ...windowConstants(op, op.filters),
   ];
   const xFloats = ctx.batch * op.channels * op.inH * op.inW;
+  const xImage = op.channels * op.inH * op.inW;
+  const dzImage = op.filters * op.outH * op.outW;
+  // Chunked, X and dZ hold this slice's examples from 0 (example ex is at ex − ex_begin).
+  const local = chunked ? "(ex - ex_begin)" : "ex";
   const biasPart = bias
     ? `
   if (kind == C) {
@@ -65,7 +77,7 @@ export function renderConvDirectParams(
       let ex = e / (OH * OW / 4u);
       let q = e % (OH * OW / 4u);
       for (var f = 0u; f < TF; f++) {
-        let v = dz[(ex * F + f0 + f) * (OH * OW / 4u) + q];
+        let v = dz[(${local} * F + f0 + f) * (OH * OW / 4u) + q];
         sums[f] += (v.x + v.y) + (v.z + v.w);
       }
     }
@@ -82,12 +94,20 @@ export function renderConvDirectParams(
         `dW[f, c, ki, kj] = Σ dZ[ex, f, oh, ow] · X[ex, c, oh + ki, ow + kj]${bias ? ", db[f] = Σ dZ" : ""}, ${dz.doc}; rows past uniforms.rows are left out`,
         `Direct correlation: one invocation per ${tf} filters × one channel${bias ? " (one more group per slice sums db)" : ""}, over ${slices} slice${slices > 1 ? "s" : ""} of ${perSlice} examples;`,
         `per output row segment of ${tw} it loads the ${op.kernelH} input rows under it (${vecs} vec4 each) and ${tf} rows of dZ once. ${op.name}_grad_params_reduce adds the slices.`,
+        ...(chunked ? ["One dispatch per slice: X and dZ of the slice's examples are uniform buffers (llvmpipe gathers them as vectors, storage buffers lane by lane)."] : []),
       ],
-      vars: [
-        { name: "x", buffer: `act:${op.x}`, access: "read", type: "vec4<f32>" },
-        { name: "dz", buffer: dz.buffer, access: "read", type: "vec4<f32>" },
-        { name: "partials", buffer: `aux:${partials}`, access: "read_write" },
-      ],
+      ...(chunked ? { chunks: slices, workgroupSize: 8 } : {}),
+      vars: chunked
+        ? [
+            { name: "x", buffer: `act:${op.x}`, uniform: { offset: 0, vec4s: (perSlice * xImage) / 4, stride: F32 * perSlice * xImage } },
+            { name: "dz", buffer: dz.buffer, uniform: { offset: 0, vec4s: (perSlice * dzImage) / 4, stride: F32 * perSlice * dzImage } },
+            { name: "partials", buffer: `aux:${partials}`, access: "read_write" },
+          ]
+        : [
+            { name: "x", buffer: `act:${op.x}`, access: "read", type: "vec4<f32>" },
+            { name: "dz", buffer: dz.buffer, access: "read", type: "vec4<f32>" },
+            { name: "partials", buffer: `aux:${partials}`, access: "read_write" },
+          ],
       uniforms: true,
       constants: [
         ...geometry,
@@ -95,14 +115,14 @@ export function renderConvDirectParams(
         u32c("TW", tw, "output positions per row segment"),
         u32c("TF", tf, "filters per invocation"),
         u32c("VECS", vecs, "vec4s covering the TW + KW − 1 inputs under a segment"),
-        u32c("X_LAST", xFloats / 4 - 1, "last vec4 of X (a segment at the very end reads past the row, never used)"),
+        u32c("X_LAST", (chunked ? perSlice * xImage : xFloats) / 4 - 1, `last vec4 of X${chunked ? "'s slice" : ""} (a segment at the very end reads past the row, never used)`),
         u32c("GROUPS", groups, `invocations per slice: (C${bias ? " + 1" : ""}) · F / TF`),
         u32c("PER_SLICE", perSlice, "examples per slice"),
         u32c("OUTPUTS", outputs, `F·TAPS weights${bias ? " + F biases" : ""} per slice in the partials`),
       ],
-      invocations: slices * groups,
+      invocations: chunked ? groups : slices * groups,
       body: `
-  let slice = i / GROUPS;
+  let slice = ${chunked ? "chunk.x" : "i / GROUPS"};
   let f0 = (i % (F / TF)) * TF;
   let kind = (i % GROUPS) / (F / TF); // the channel c${bias ? ", or C for db" : ""}
   let ex_begin = slice * PER_SLICE;
@@ -114,14 +134,14 @@ export function renderConvDirectParams(
       for (var ow0 = 0u; ow0 < OW; ow0 += TW) {
         var xs: array<array<f32, ${4 * vecs}>, KH>; // the input under the segment, for each kernel row
         for (var r = 0u; r < KH; r++) {
-          let start = (((ex * C + c) * IH + oh + r) * IW + ow0) / 4u;
+          let start = (((${local} * C + c) * IH + oh + r) * IW + ow0) / 4u;
           for (var s = 0u; s < VECS; s++) {
             let v = x[min(start + s, X_LAST)];
             xs[r][4u * s] = v.x; xs[r][4u * s + 1u] = v.y; xs[r][4u * s + 2u] = v.z; xs[r][4u * s + 3u] = v.w;
           }
         }
         for (var f = 0u; f < TF; f++) {
-          let row = (((ex * F + f0 + f) * OH + oh) * OW + ow0) / 4u;
+          let row = (((${local} * F + f0 + f) * OH + oh) * OW + ow0) / 4u;
           var d: array<f32, TW>;
           for (var t = 0u; t < TW; t += 4u) {
             let v = dz[row + t / 4u];

@@ -69,7 +69,7 @@ function firstRule<P extends string>(rules: readonly Rule<P>[]): ConvStep<P> {
  * CPU adapters, where loads rather than multiply-adds set the cost, take the direct and col2im paths
  * where they fit. A forced path the geometry does not fit is a bug.
  */
-export function convPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target">, force: ConvOptions = {}): ConvPlan {
+export function convPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">, force: ConvOptions = {}): ConvPlan {
   const cpu = ctx.target === "cpu";
   const misfit = directMisfit(op);
   const dzOnce = dzFormedOnce(op.activation, ctx.target);

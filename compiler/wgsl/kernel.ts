@@ -14,12 +14,29 @@
  *   `metrics`          running sums read back at log intervals: [loss sum, correct count, examples]
  *   `aux:<name>`       scratch a kernel family declares (pool argmax, batch-norm statistics, split-K partials)
  *   `uniforms`         the StepUniforms struct below (a uniform buffer, not storage)
+ *   `chunks`           the chunk index j of a chunked kernel's dispatch j, as a u32 at byte CHUNK_STRIDE · j
+ *                      (the runtime fills it once; a kernel binds it through a range)
  */
-export type BufferName = `act:${number}` | `grad:${number}` | "params" | "grads" | "opt" | "state" | "labels" | "metrics" | `aux:${string}` | "uniforms";
+export type BufferName = `act:${number}` | `grad:${number}` | "params" | "grads" | "opt" | "state" | "labels" | "metrics" | `aux:${string}` | "uniforms" | "chunks";
+
+export { CHUNK_STRIDE } from "../../runtime/engine/bind.js";
+
+/**
+ * Part of a buffer bound as a uniform buffer: `size` bytes from `offset`, moved by `stride` bytes for
+ * each chunk of a chunked kernel (dispatch j binds bytes [offset + j·stride, offset + j·stride + size)).
+ * Offsets and strides are multiples of CHUNK_STRIDE, sizes at most the device's uniform binding size.
+ */
+export interface BindingRange {
+  readonly offset: number;
+  readonly size: number;
+  readonly stride: number;
+}
 
 export interface Binding {
   readonly buffer: BufferName;
   readonly access: "read" | "read_write" | "uniform";
+  /** Only this part of the buffer, as a uniform buffer (access "uniform"). */
+  readonly range?: BindingRange;
 }
 
 export type Phase = "forward" | "loss" | "backward" | "update";
@@ -32,8 +49,13 @@ export interface Kernel {
   readonly code: string;
   /** Binding i of group 0 is bindings[i]. */
   readonly bindings: readonly Binding[];
-  /** Workgroups to dispatch for the compiled batch size. */
+  /** Workgroups to dispatch for the compiled batch size (per chunk, for a chunked kernel). */
   readonly workgroups: readonly [number, number, number];
+  /**
+   * Dispatched this many times in a row (default 1), dispatch j with its bindings' ranges moved j
+   * strides: CPU kernels that read the batch in chunks small enough to bind as uniform buffers.
+   */
+  readonly chunks?: number;
   /** Runs in training steps only (backward, update, and forward work that differs in training is handled by a uniform, not here). */
   readonly trainingOnly: boolean;
   /** Floating-point operations and bytes moved per dispatch, for `dnnc compile --explain`. */
@@ -79,6 +101,8 @@ export interface RenderContext {
   /** The adapter's limits the renderer must respect. */
   readonly maxWorkgroupSize: number;
   readonly maxWorkgroupsPerDimension: number;
+  /** Largest uniform buffer binding, bytes (maxUniformBufferBindingSize). */
+  readonly maxUniformBytes: number;
   /**
    * Conv output tensors whose dZ the max pool reading them writes in its backward scatter (chosen by
    * compiler/schedule/fusion.ts): that conv renders no `<conv>_grad_activation` kernel, and the pool

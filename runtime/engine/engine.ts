@@ -6,6 +6,7 @@
  */
 
 import { RuntimeFailure } from '../errors.js';
+import { bindGroups, boundAsUniform, CHUNK_STRIDE, chunkIndices, encodeKernel, layoutEntries } from './bind.js';
 import { initialState } from './init.js';
 import { type CompiledModel, type Manifest, type ManifestKernel, METRICS_WORDS, UNIFORM_BYTES } from './manifest.js';
 import { packUniforms, type StepValues } from './uniforms.js';
@@ -30,7 +31,8 @@ export function meanMetrics(m: MetricSums): { loss: number; accuracy: number } {
 interface Dispatch {
   readonly kernel: ManifestKernel;
   readonly pipeline: GPUComputePipeline;
-  readonly bindGroup: GPUBindGroup;
+  /** One per dispatch: a chunked kernel has one per chunk. */
+  readonly bindGroups: readonly GPUBindGroup[];
 }
 
 /** Labelled examples to evaluate: `count` rows of `input.size` floats and their class indices. */
@@ -76,23 +78,20 @@ export class Engine {
     const buffers = new Map<string, GPUBuffer>();
     for (const b of manifest.buffers) {
       const usage =
-        b.role === 'uniforms'
+        b.role === 'uniforms' || b.role === 'chunks'
           ? GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST
-          : GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+          : GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | (boundAsUniform(manifest.kernels, b.name) ? GPUBufferUsage.UNIFORM : 0);
       buffers.set(b.name, device.createBuffer({ label: b.name, size: Math.max(1, b.words) * 4, usage }));
     }
+    const chunks = buffers.get('chunks');
+    if (chunks) device.queue.writeBuffer(chunks, 0, chunkIndices(chunks.size / CHUNK_STRIDE));
     const used = new Set([...manifest.steps.train, ...manifest.steps.evaluate]);
     const kernels = manifest.kernels.filter((k) => used.has(k.name));
     const dispatches = new Map<string, Dispatch>();
     await Promise.all(
       kernels.map(async (kernel) => {
-        const pipeline = await compileKernel(device, kernel, model.code.get(kernel.name));
-        const bindGroup = device.createBindGroup({
-          label: kernel.name,
-          layout: pipeline.getBindGroupLayout(0),
-          entries: kernel.bindings.map((b, binding) => ({ binding, resource: { buffer: buffers.get(b.buffer)! } })),
-        });
-        dispatches.set(kernel.name, { kernel, pipeline, bindGroup });
+        const { pipeline, layout } = await compileKernel(device, kernel, model.code.get(kernel.name));
+        dispatches.set(kernel.name, { kernel, pipeline, bindGroups: bindGroups(device, layout, kernel, (name) => buffers.get(name)!) });
       }),
     );
     const steps = (names: readonly string[]) => names.map((n) => dispatches.get(n)!);
@@ -256,11 +255,7 @@ export class Engine {
   private submit(steps: readonly Dispatch[], after?: (enc: GPUCommandEncoder) => void): void {
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
-    for (const d of steps) {
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.bindGroup);
-      pass.dispatchWorkgroups(d.kernel.workgroups[0], d.kernel.workgroups[1], d.kernel.workgroups[2]);
-    }
+    for (const d of steps) encodeKernel(pass, d.pipeline, d.bindGroups, d.kernel);
     pass.end();
     after?.(enc);
     this.queue.submit([enc.finish()]);
@@ -283,6 +278,11 @@ function checkFits(device: GPUDevice, m: Manifest): void {
     if (storage > limits.maxStorageBuffersPerShaderStage) {
       throw new KernelError(`kernel ${k.name} binds ${storage} storage buffers; this device allows ${limits.maxStorageBuffersPerShaderStage}`);
     }
+    for (const b of k.bindings) {
+      if (b.range && b.range.size > limits.maxUniformBufferBindingSize) {
+        throw new KernelError(`kernel ${k.name} binds ${b.range.size} bytes of ${b.buffer} as a uniform buffer; this device allows ${limits.maxUniformBufferBindingSize} (compile for this device)`);
+      }
+    }
     for (const [axis, n] of k.workgroups.entries()) {
       if (n > limits.maxComputeWorkgroupsPerDimension) throw new KernelError(`kernel ${k.name} dispatches ${n} workgroups along ${'xyz'[axis]}; this device allows ${limits.maxComputeWorkgroupsPerDimension}`);
     }
@@ -296,7 +296,7 @@ function checkFits(device: GPUDevice, m: Manifest): void {
 }
 
 /** Compiles one kernel with an explicit layout built from its declared bindings; WGSL errors name the kernel. */
-async function compileKernel(device: GPUDevice, kernel: ManifestKernel, code: string | undefined): Promise<GPUComputePipeline> {
+async function compileKernel(device: GPUDevice, kernel: ManifestKernel, code: string | undefined): Promise<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> {
   if (code === undefined) throw new KernelError(`no WGSL for kernel ${kernel.name} (${kernel.file})`);
   const module = device.createShaderModule({ label: kernel.name, code });
   const info = await module.getCompilationInfo();
@@ -305,20 +305,14 @@ async function compileKernel(device: GPUDevice, kernel: ManifestKernel, code: st
     const first = errors[0]!;
     throw new KernelError(`kernel ${kernel.name} (${kernel.origin}) does not compile: ${kernel.file}:${first.lineNum}:${first.linePos}: ${first.message}`);
   }
-  const layout = device.createBindGroupLayout({
-    label: kernel.name,
-    entries: kernel.bindings.map((b, binding) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: b.access === 'uniform' ? 'uniform' : b.access === 'read' ? 'read-only-storage' : 'storage' },
-    })),
-  });
+  const layout = device.createBindGroupLayout({ label: kernel.name, entries: layoutEntries(kernel) });
   try {
-    return await device.createComputePipelineAsync({
+    const pipeline = await device.createComputePipelineAsync({
       label: kernel.name,
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: 'main' },
     });
+    return { pipeline, layout };
   } catch (e) {
     throw new KernelError(`kernel ${kernel.name} (${kernel.origin}) cannot be built: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -13,7 +13,7 @@ export class ManifestError extends RuntimeFailure {
 }
 
 /** Bump when a field changes meaning; readers reject other versions. */
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 /** Words (4 bytes) in the `metrics` buffer: loss sum, correct count, examples (all f32), padding. */
 export const METRICS_WORDS = 4;
@@ -22,7 +22,7 @@ export const METRICS_WORDS = 4;
 export const UNIFORM_BYTES = 48;
 
 /** What a buffer holds. */
-export type BufferRole = 'activation' | 'gradient' | 'params' | 'grads' | 'optimizer' | 'state' | 'labels' | 'metrics' | 'aux' | 'uniforms';
+export type BufferRole = 'activation' | 'gradient' | 'params' | 'grads' | 'optimizer' | 'state' | 'labels' | 'metrics' | 'aux' | 'uniforms' | 'chunks';
 
 /** One GPU buffer, named as kernels bind it (`act:3`, `params`, `aux:pool1_argmax`). */
 export interface ManifestBuffer {
@@ -35,10 +35,11 @@ export interface ManifestBuffer {
   readonly dims?: readonly number[];
 }
 
-/** A kernel binding: group 0, binding i. */
+/** A kernel binding: group 0, binding i; with `range`, bytes [offset + j·stride, … + size) of the buffer for chunk j. */
 export interface ManifestBinding {
   readonly buffer: string;
   readonly access: 'read' | 'read_write' | 'uniform';
+  readonly range?: { readonly offset: number; readonly size: number; readonly stride: number };
 }
 
 /** One compute kernel; its WGSL lives in `file` (relative to the manifest). */
@@ -48,6 +49,8 @@ export interface ManifestKernel {
   readonly phase: 'forward' | 'loss' | 'backward' | 'update';
   readonly bindings: readonly ManifestBinding[];
   readonly workgroups: readonly [number, number, number];
+  /** Dispatched this many times, each with its own ranges (absent: once). */
+  readonly chunks?: number;
   readonly trainingOnly: boolean;
   readonly flops: number;
   readonly bytes: number;

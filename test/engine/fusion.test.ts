@@ -48,7 +48,7 @@ describe("conv → max pool dZ fusion", () => {
 describe("direct conv forward → max pool fusion", () => {
   const fusedForward = (body: string[], input: string, target: "cpu" | "gpu" = "cpu") => {
     const g = lowerSource(model(`input image ${input}`, ...body));
-    return [...poolForwardFusions(g, { batch: 2, target }).values()].map((f) => `${f.conv.name}→${f.pool.name}`);
+    return [...poolForwardFusions(g, { batch: 2, target, maxUniformBytes: 65536 }).values()].map((f) => `${f.conv.name}→${f.pool.name}`);
   };
 
   it("fuses a tiling max pool whose windows are the direct forward's TH rows × a divisor of its TW columns, on CPU adapters only", () => {
@@ -79,7 +79,7 @@ describe("direct conv forward → max pool fusion", () => {
     expect(c.plan.evaluate.filter((n) => n.includes("_pool"))).toEqual([]);
     const tensor = (name: string) => c.graph.tensors.find((t) => t.name === name)!.id;
     const fused = kernel("conv1_pool1_forward");
-    expect(fused.bindings.map((b) => b.buffer)).toEqual(["act:0", "aux:conv1_wt", "params", `act:${tensor("pool1")}`, "aux:pool1_argmax"]);
+    expect(fused.bindings.map((b) => b.buffer)).toEqual(["act:0", "aux:conv1_wt", "params", `act:${tensor("pool1")}`, "aux:pool1_argmax", "chunks"]);
     expect(fused.fuses).toEqual(["conv1", "pool1"]);
     expect(fused.trainingOnly).toBe(true);
     // No kernel of a training step reads conv1's output; evaluation writes it (dnnc viz reads it back).

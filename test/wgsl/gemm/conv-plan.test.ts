@@ -32,28 +32,28 @@ const cases = [
 describe("convPlan", () => {
   it.each(cases)("$name", ({ input, conv, cpu }) => {
     const { op } = convOf(input, conv);
-    expect(paths(convPlan(op, { batch: BATCH, target: "cpu" }))).toEqual(cpu);
-    const gpu = convPlan(op, { batch: BATCH, target: "gpu" });
+    expect(paths(convPlan(op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 }))).toEqual(cpu);
+    const gpu = convPlan(op, { batch: BATCH, target: "gpu", maxUniformBytes: 65536 });
     expect(paths(gpu)).toEqual(["gemm", "gemm", "gather"]);
     expect(gpu.forward.reason).toMatch(/^GPU/);
   });
 
   it("gives a one-line reason for each path", () => {
-    const conv2 = convPlan(convOf("20x12x12", "conv 40 filters 5x5 relu").op, { batch: BATCH, target: "cpu" });
+    const conv2 = convPlan(convOf("20x12x12", "conv 40 filters 5x5 relu").op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 });
     expect(conv2.forward.reason).toMatch(/direct convolution$/);
     expect(conv2.params.reason).toMatch(/direct correlation$/);
     expect(conv2.input.reason).toBe("CPU, the gather would visit 2.25× the useful taps: column GEMM + row gather");
-    const strided = convPlan(convOf("3x12x12", "conv 8 filters 3x3 stride 2 relu").op, { batch: BATCH, target: "cpu" });
+    const strided = convPlan(convOf("3x12x12", "conv 8 filters 3x3 stride 2 relu").op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 });
     expect(strided.forward.reason).toBe("CPU, strided or dilated: implicit GEMM");
-    expect(convPlan(convOf("20x12x12", "conv 8 filters 1x1 relu").op, { batch: BATCH, target: "cpu" }).input.reason).toMatch(/visits 1\.00× the useful taps: implicit GEMM/);
-    for (const c of cases) for (const step of Object.values(convPlan(convOf(c.input, c.conv).op, { batch: BATCH, target: "cpu" }))) expect(step.reason).not.toMatch(/\n|undefined/);
+    expect(convPlan(convOf("20x12x12", "conv 8 filters 1x1 relu").op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 }).input.reason).toMatch(/visits 1\.00× the useful taps: implicit GEMM/);
+    for (const c of cases) for (const step of Object.values(convPlan(convOf(c.input, c.conv).op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 }))) expect(step.reason).not.toMatch(/\n|undefined/);
   });
 
   it("keeps the gather where the columns would pass 64 MiB, and follows forced paths", () => {
     const { op } = convOf("20x12x12", "conv 40 filters 5x5 relu");
-    expect(convPlan(op, { batch: 10_000, target: "cpu" }).input.path).toBe("gather");
-    expect(paths(convPlan(op, { batch: BATCH, target: "gpu" }, { forward: "direct", paramsGradient: "gemm", inputGradient: "col2im", rowGather: false }))).toEqual(["direct", "gemm", "col2im-elements"]);
-    expect(() => convPlan(op, { batch: BATCH, target: "gpu" }, { paramsGradient: "direct" })).toThrow(/bug/);
+    expect(convPlan(op, { batch: 10_000, target: "cpu", maxUniformBytes: 65536 }).input.path).toBe("gather");
+    expect(paths(convPlan(op, { batch: BATCH, target: "gpu", maxUniformBytes: 65536 }, { forward: "direct", paramsGradient: "gemm", inputGradient: "col2im", rowGather: false }))).toEqual(["direct", "gemm", "col2im-elements"]);
+    expect(() => convPlan(op, { batch: BATCH, target: "gpu", maxUniformBytes: 65536 }, { paramsGradient: "direct" })).toThrow(/bug/);
   });
 
   it("is what renderConv renders", () => {

@@ -112,7 +112,31 @@ describe("direct convolution forward (cpu kernels: stride 1, no padding, rows an
     expect(forward.code).toContain("Direct convolution");
     expect(forward.code).toMatch(new RegExp(`const TW: u32 = ${tw}u;[^]*const TF: u32 = ${tf}u;[^]*const TH: u32 = ${th}u;`));
     expect(kernels.map((k) => k.name).slice(0, 2)).toEqual(["conv1_forward_weights", "conv1_forward"]);
-    expect(aux.find((a) => a.name === "conv1_wt")?.floats).toBe(op.kind === "conv" ? op.filters * op.channels * op.kernelH * op.kernelW : 0);
+    // W tap-major, in one piece, or (conv2: 80,000 bytes) two pieces of 10 channels 40,192 bytes apart for the uniform bindings.
+    const wt = aux.find((a) => a.name === "conv1_wt")?.floats;
+    if (op.kind === "conv" && op.channels === 20) expect(wt).toBe((2 * 40_192) / 4);
+    else expect(wt).toBe(op.kind === "conv" ? op.filters * op.channels * op.kernelH * op.kernelW : 0);
+  });
+
+  // With a 1 KiB uniform binding: chunks of a few images (the last one short) and filters in pieces of whole channels.
+  it.each([
+    { input: "3x8x8", conv: "conv 8 filters 5x5 relu", batch: 5, per: 1, chunks: 5, pieces: 3 }, // 768-byte images; 800 bytes of filters per channel
+    { input: "1x8x8", conv: "conv 4 filters 5x5 sigmoid", batch: 7, per: 4, chunks: 2, pieces: 1 }, // 4 × 256 bytes, the second chunk holds 3
+    { input: "4x4x8", conv: "conv 8 filters 3x5 tanh bias off", batch: 3, per: 2, chunks: 2, pieces: 2 }, // 512-byte images; 480 bytes per channel
+  ])("image $input, $conv, batch $batch, 1 KiB uniforms: $chunks chunk(s) of $per, $pieces filter piece(s)", async ({ input, conv, batch, per, chunks, pieces }) => {
+    const { kernels } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, accumulate: true, limits: { maxUniformBytes: 1024 } });
+    const forward = kernels.find((k) => k.name === "conv1_forward")!;
+    expect(forward.chunks).toBe(chunks);
+    expect(forward.code).toContain(`const PER: u32 = ${per}u;`);
+    expect(forward.bindings.filter((b) => b.buffer === "aux:conv1_wt").length).toBe(pieces);
+  });
+
+  it("without room for one image in a uniform binding, X and the filters stay storage buffers", async () => {
+    const { kernels } = await checkGemmOp(h, model("input image 3x12x12", "conv 4 filters 5x5 relu"), { batch: 2, accumulate: true, limits: { maxUniformBytes: 1024 } }); // 1,728-byte images
+    const forward = kernels.find((k) => k.name === "conv1_forward")!;
+    expect(forward.code).toContain("Direct convolution");
+    expect(forward.chunks).toBeUndefined();
+    expect(forward.code).toContain("var<storage, read> x: array<vec4<f32>>");
   });
 
   it("other geometries, GPUs and a forced GEMM keep the implicit GEMM", async () => {
@@ -171,6 +195,19 @@ describe("direct correlation for dW and db (cpu kernels: stride 1, no padding, d
     const names = kernels.map((k) => k.name);
     expect(names.indexOf("conv1_grad_activation")).toBeLessThan(names.indexOf("conv1_grad_params"));
     expect(names.indexOf("conv1_grad_params")).toBe(names.indexOf("conv1_grad_params_reduce") - 1);
+  });
+
+  // With a 1 KiB uniform binding each slice of examples is a chunk whose X and dZ are uniform buffers.
+  it.each([
+    { input: "3x8x8", conv: "conv 4 filters 5x5 relu", batch: 5, rows: 4, per: 1, chunks: 5 }, // 768-byte images, 64-byte dZ
+    { input: "1x8x8", conv: "conv 8 filters 5x5 tanh", batch: 7, rows: 7, per: 2, chunks: 4 }, // 256 + 512 bytes; the last chunk holds 1
+    { input: "1x8x8", conv: "conv 4 filters 5x5 sigmoid bias off", batch: 7, rows: 5, per: 4, chunks: 2 }, // rows past uniforms.rows left out
+  ])("image $input, $conv, batch $batch, $rows rows, 1 KiB uniforms: $chunks slices of $per", async ({ input, conv, batch, rows, per, chunks }) => {
+    const { kernels } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, rows, accumulate: true, limits: { maxUniformBytes: 1024 } });
+    const params = kernels.find((k) => k.name === "conv1_grad_params")!;
+    expect(params.chunks).toBe(chunks);
+    expect(params.code).toContain(`const PER_SLICE: u32 = ${per}u;`);
+    expect(params.code).toContain("var<uniform> dz: array<vec4<f32>");
   });
 
   it("the identity (no dZ buffer), GPUs and a forced GEMM keep the split-K GEMM", async () => {

@@ -10,6 +10,7 @@ import { lowerModel } from "../../../compiler/ir/lower.js";
 import { packStepUniforms, type AuxBuffer, type BufferName, type Kernel, type RenderContext, type StepUniforms } from "../../../compiler/wgsl/kernel.js";
 import type { GpuHandle } from "../../../runtime/device.js";
 import { requestNodeDevice } from "../../../runtime/node/gpu.js";
+import { bindGroups, boundAsUniform, CHUNK_STRIDE, chunkIndices, encodeKernel, layoutEntries, maxChunks, rangedBytes } from "../../../runtime/engine/bind.js";
 
 /** Check one model's source and lower it (quadratic loss); fails the test on any error. */
 export function lowerSource(source: string): IrGraph {
@@ -24,9 +25,9 @@ export function lowerSource(source: string): IrGraph {
 export const model = (...lines: string[]): string => `model M {\n${lines.map((l) => `  ${l}`).join("\n")}\n}\n`;
 
 /** A render context for tests (compat-level limits unless overridden); `source` gives `where` its line numbers. */
-export function testContext(batch: number, target: "cpu" | "gpu" = "cpu", source = "", limits: Partial<Pick<RenderContext, "maxWorkgroupSize" | "maxWorkgroupsPerDimension">> = {}): RenderContext {
+export function testContext(batch: number, target: "cpu" | "gpu" = "cpu", source = "", limits: Partial<Pick<RenderContext, "maxWorkgroupSize" | "maxWorkgroupsPerDimension" | "maxUniformBytes">> = {}): RenderContext {
   const line = (offset: number) => source.slice(0, offset).split("\n").length;
-  return { batch, target, maxWorkgroupSize: 128, maxWorkgroupsPerDimension: 65535, ...limits, where: (op) => `${op.origin.file}:${line(op.origin.start)}` };
+  return { batch, target, maxWorkgroupSize: 128, maxWorkgroupsPerDimension: 65535, maxUniformBytes: 65536, ...limits, where: (op) => `${op.origin.file}:${line(op.origin.start)}` };
 }
 
 /** Uniforms with `rows` examples in a training step. */
@@ -62,10 +63,11 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
-/** Floats in the buffer `name` for a graph at batch `batch`. */
-export function bufferFloats(name: BufferName, g: IrGraph, batch: number, aux: readonly AuxBuffer[]): number {
+/** Floats in the buffer `name` for a graph at batch `batch` (its data; a buffer bound in ranges may be longer, see allocation). */
+export function bufferFloats(name: BufferName, g: IrGraph, batch: number, aux: readonly AuxBuffer[], kernels: readonly Kernel[] = []): number {
   if (name === "params" || name === "grads") return g.paramCount;
   if (name === "uniforms") return 12;
+  if (name === "chunks") return (maxChunks(kernels) * CHUNK_STRIDE) / 4;
   const [kind, rest] = name.split(":") as [string, string];
   if (kind === "act" || kind === "grad") return batch * g.tensors[Number(rest)]!.size;
   if (kind === "aux") {
@@ -74,6 +76,21 @@ export function bufferFloats(name: BufferName, g: IrGraph, batch: number, aux: r
     return a.floats;
   }
   throw new Error(`the harness has no buffer ${name}`);
+}
+
+/**
+ * A buffer for `name` as the engine makes it: `floats` of data, longer where a kernel binds it in
+ * ranges, uniform usage where one binds it as a uniform buffer; `chunks` holds the chunk indices.
+ */
+function createBuffer(device: GPUDevice, name: BufferName, floats: number, kernels: readonly Kernel[]): GPUBuffer {
+  const uniformOnly = name === "uniforms" || name === "chunks";
+  const usage = uniformOnly
+    ? GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST
+    : GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | (boundAsUniform(kernels, name) ? GPUBufferUsage.UNIFORM : 0);
+  const bytes = Math.max(16, floats * 4, rangedBytes(kernels, name));
+  const b = device.createBuffer({ label: name, size: Math.ceil(bytes / 4) * 4, usage });
+  if (name === "chunks") device.queue.writeBuffer(b, 0, chunkIndices(bytes / CHUNK_STRIDE));
+  return b;
 }
 
 /** One device for a test file, with a pipeline cache and compile checks. */
@@ -110,14 +127,7 @@ export class GpuHarness {
     const info = await module.getCompilationInfo();
     const messages = info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`);
     expect(messages, `${kernel.name} compiles cleanly\n${kernel.code}`).toEqual([]);
-    const layout = device.createBindGroupLayout({
-      label: kernel.name,
-      entries: kernel.bindings.map((b, binding) => ({
-        binding,
-        visibility: GPUShaderStage.COMPUTE,
-        buffer: { type: b.access === "uniform" ? "uniform" : b.access === "read" ? "read-only-storage" : "storage" },
-      })),
-    });
+    const layout = device.createBindGroupLayout({ label: kernel.name, entries: layoutEntries(kernel) });
     device.pushErrorScope("validation");
     const pipeline = device.createComputePipeline({
       label: kernel.name,
@@ -141,9 +151,8 @@ export class GpuHarness {
     const bufferOf = (name: BufferName): GPUBuffer => {
       let b = buffers.get(name);
       if (b) return b;
-      const floats = bufferFloats(name, g, batch, aux);
-      const usage = name === "uniforms" ? GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST : GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-      b = device.createBuffer({ label: name, size: Math.max(16, floats * 4), usage });
+      const floats = bufferFloats(name, g, batch, aux, kernels);
+      b = createBuffer(device, name, floats, kernels);
       if (name === "uniforms") device.queue.writeBuffer(b, 0, packStepUniforms(uniforms));
       const init = data.get(name);
       if (init) {
@@ -158,17 +167,13 @@ export class GpuHarness {
     device.pushErrorScope("validation");
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
-    for (const { k, pipeline, layout } of prepared) {
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, device.createBindGroup({ layout, entries: k.bindings.map((b, binding) => ({ binding, resource: { buffer: bufferOf(b.buffer) } })) }));
-      pass.dispatchWorkgroups(...k.workgroups);
-    }
+    for (const { k, pipeline, layout } of prepared) encodeKernel(pass, pipeline, bindGroups(device, layout, k, (name) => bufferOf(name as BufferName)), k);
     pass.end();
     const staging = read.map((name) => {
       const src = bufferOf(name);
       const dst = device.createBuffer({ size: src.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       enc.copyBufferToBuffer(src, 0, dst, 0, src.size);
-      return { name, dst, floats: bufferFloats(name, g, batch, aux) };
+      return { name, dst, floats: bufferFloats(name, g, batch, aux, kernels) };
     });
     device.queue.submit([enc.finish()]);
     const err = await device.popErrorScope();
@@ -192,26 +197,21 @@ export class GpuHarness {
     const bufferOf = (name: BufferName): GPUBuffer => {
       let b = buffers.get(name);
       if (!b) {
-        const floats = bufferFloats(name, g, batch, aux);
-        b = device.createBuffer({ size: Math.max(16, floats * 4), usage: name === "uniforms" ? GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST : GPUBufferUsage.STORAGE });
+        b = createBuffer(device, name, bufferFloats(name, g, batch, aux, kernels), kernels);
         if (name === "uniforms") device.queue.writeBuffer(b, 0, packStepUniforms(uniformsFor(batch)));
         buffers.set(name, b);
       }
       return b;
     };
-    const prepared: { k: Kernel; pipeline: GPUComputePipeline; group: GPUBindGroup }[] = [];
+    const prepared: { k: Kernel; pipeline: GPUComputePipeline; groups: GPUBindGroup[] }[] = [];
     for (const k of kernels) {
       const { pipeline, layout } = await this.pipeline(k);
-      prepared.push({ k, pipeline, group: device.createBindGroup({ layout, entries: k.bindings.map((b, binding) => ({ binding, resource: { buffer: bufferOf(b.buffer) } })) }) });
+      prepared.push({ k, pipeline, groups: bindGroups(device, layout, k, (name) => bufferOf(name as BufferName)) });
     }
     const once = async () => {
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      for (const { k, pipeline, group } of prepared) {
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, group);
-        pass.dispatchWorkgroups(...k.workgroups);
-      }
+      for (const { k, pipeline, groups } of prepared) encodeKernel(pass, pipeline, groups, k);
       pass.end();
       device.queue.submit([enc.finish()]);
       await device.queue.onSubmittedWorkDone();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dispatch1d, f32, makeKernel, u32c } from "../../../compiler/wgsl/common.js";
 import type { RenderContext } from "../../../compiler/wgsl/kernel.js";
 
-const ctx: RenderContext = { batch: 4, target: "cpu", maxWorkgroupSize: 256, maxWorkgroupsPerDimension: 65535, where: () => "t.dnn:1" };
+const ctx: RenderContext = { batch: 4, target: "cpu", maxWorkgroupSize: 256, maxWorkgroupsPerDimension: 65535, maxUniformBytes: 65536, where: () => "t.dnn:1" };
 
 describe("renderer helpers", () => {
   it("writes f32 literals WGSL accepts", () => {

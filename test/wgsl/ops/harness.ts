@@ -28,7 +28,7 @@ export function lower(lines: readonly string[], batch: number, loss: Loss = "qua
   const out = model.nodes[model.output]!.shape;
   const graph = lowerModel(model, loss, out.kind === "vector" ? out.n : 1);
   const line = (offset: number) => source.slice(0, offset).split("\n").length;
-  return { graph, ctx: { batch, target, maxWorkgroupSize: 256, maxWorkgroupsPerDimension: 65535, where: (op) => `${op.origin.file}:${line(op.origin.start)}` } };
+  return { graph, ctx: { batch, target, maxWorkgroupSize: 256, maxWorkgroupsPerDimension: 65535, maxUniformBytes: 65536, where: (op) => `${op.origin.file}:${line(op.origin.start)}` } };
 }
 
 /** The op named `name` of kind K. */
