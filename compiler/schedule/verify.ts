@@ -33,8 +33,9 @@ export function verifyPlan(plan: Plan, limits: PlanLimits = defaultLimits): stri
       if (!buffers.has(b.buffer)) problems.push(`kernel ${k.name} binds ${b.buffer}, which the plan does not hold`);
       if ((b.buffer === "uniforms" || b.range !== undefined) !== (b.access === "uniform")) problems.push(`kernel ${k.name} binds ${b.buffer} as ${b.access}${b.range ? " with a range" : ""}`);
       if (b.range) {
-        const { offset, size, stride } = b.range;
-        if (offset % CHUNK_STRIDE !== 0 || stride % CHUNK_STRIDE !== 0) problems.push(`kernel ${k.name} binds ${b.buffer} at offset ${offset} + j·${stride}, not multiples of ${CHUNK_STRIDE}`);
+        const { offsets, size } = b.range;
+        if (offsets.some((o) => o % CHUNK_STRIDE !== 0)) problems.push(`kernel ${k.name} binds ${b.buffer} at offsets ${offsets.join(", ")}, not all multiples of ${CHUNK_STRIDE}`);
+        if (offsets.length !== 1 && offsets.length !== (k.chunks ?? 1)) problems.push(`kernel ${k.name} binds ${b.buffer} at ${offsets.length} offsets for ${k.chunks ?? 1} dispatches`);
         if (!(size > 0 && size % 16 === 0 && size <= limits.maxUniformBufferBindingSize)) problems.push(`kernel ${k.name} binds ${size} bytes of ${b.buffer} as a uniform buffer (limit ${limits.maxUniformBufferBindingSize})`);
       }
     }

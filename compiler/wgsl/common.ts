@@ -22,14 +22,19 @@ export interface StorageVar {
 
 /**
  * A uniform view of part of a buffer: `var<uniform> name: array<vec4<f32>, vec4s>` over the bytes
- * from `offset` (a multiple of CHUNK_STRIDE), moved `stride` bytes per chunk of a chunked kernel (0: the
- * same bytes for every chunk). CPU adapters load a uniform buffer with vector gathers and a storage
- * buffer lane by lane, so operands that fit one are much cheaper to read there.
+ * from one offset (a multiple of CHUNK_STRIDE) for every dispatch, or from offsets[j] in chunk j of a
+ * chunked kernel. CPU adapters load a uniform buffer with vector gathers and a storage buffer lane
+ * by lane, so operands that fit one are much cheaper to read there.
  */
 export interface UniformVar {
   readonly name: string;
   readonly buffer: BufferName;
-  readonly uniform: { readonly offset: number; readonly vec4s: number; readonly stride: number };
+  readonly uniform: { readonly vec4s: number; readonly offsets: readonly number[] };
+}
+
+/** Byte offsets `first`, `first + stride`, … for `count` chunks. */
+export function chunkOffsets(count: number, stride: number, first = 0): number[] {
+  return Array.from({ length: count }, (_, j) => first + j * stride);
 }
 
 /** A WGSL module-scope constant. */
@@ -130,16 +135,16 @@ export function makeKernel(spec: KernelSpec, ctx: RenderContext): Kernel {
   const size = spec.workgroupSize ?? workgroupSize(ctx);
   const { workgroups, rowStride } = dispatch1d(spec.invocations, ctx, size);
   const bindings: Binding[] = spec.vars.map((v) =>
-    "uniform" in v ? { buffer: v.buffer, access: "uniform", range: { offset: v.uniform.offset, size: 16 * v.uniform.vec4s, stride: v.uniform.stride } } : { buffer: v.buffer, access: v.access },
+    "uniform" in v ? { buffer: v.buffer, access: "uniform", range: { size: 16 * v.uniform.vec4s, offsets: v.uniform.offsets } } : { buffer: v.buffer, access: v.access },
   );
   const decls = spec.vars.map((v, i) =>
     "uniform" in v
-      ? `@group(0) @binding(${i}) var<uniform> ${v.name}: array<vec4<f32>, ${v.uniform.vec4s}>;  // ${v.buffer}, bytes ${rangeText(v.uniform, spec.chunks)}`
+      ? `@group(0) @binding(${i}) var<uniform> ${v.name}: array<vec4<f32>, ${v.uniform.vec4s}>;  // ${v.buffer}, ${rangeText(v.uniform)}`
       : `@group(0) @binding(${i}) var<storage, ${v.access}> ${v.name}: array<${v.type ?? "f32"}>;  // ${v.buffer}`,
   );
   if (spec.chunks !== undefined) {
     decls.push(`@group(0) @binding(${bindings.length}) var<uniform> chunk: vec4<u32>;  // chunks: this dispatch's chunk index is chunk.x`);
-    bindings.push({ buffer: "chunks", access: "uniform", range: { offset: 0, size: 16, stride: CHUNK_STRIDE } });
+    bindings.push({ buffer: "chunks", access: "uniform", range: { size: 16, offsets: chunkOffsets(spec.chunks, CHUNK_STRIDE) } });
   }
   if (spec.uniforms) {
     decls.push(`@group(0) @binding(${bindings.length}) var<uniform> u: StepUniforms;`);
@@ -182,10 +187,12 @@ export function makeKernel(spec: KernelSpec, ctx: RenderContext): Kernel {
   };
 }
 
-/** `0…57600 + j·57600` for a uniform view's bytes in chunk j. */
-function rangeText(u: UniformVar["uniform"], chunks: number | undefined): string {
-  const end = `${u.offset}…${u.offset + 16 * u.vec4s}`;
-  return chunks !== undefined && u.stride !== 0 ? `${end} + j·${u.stride} for chunk j` : end;
+/** `bytes 40192…80192`, or `16 bytes at 0, 256, 512 … in chunks 0, 1, 2 …` for a uniform view. */
+function rangeText(u: UniformVar["uniform"]): string {
+  const size = 16 * u.vec4s;
+  if (u.offsets.length === 1) return `bytes ${u.offsets[0]}…${u.offsets[0]! + size}`;
+  const shown = u.offsets.length > 4 ? [...u.offsets.slice(0, 3), "…", u.offsets.at(-1)] : u.offsets;
+  return `${size} bytes at ${shown.join(", ")} in chunks 0…${u.offsets.length - 1}`;
 }
 
 /** `20×24×24` for a tensor's per-example dims. */

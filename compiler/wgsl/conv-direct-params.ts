@@ -12,7 +12,7 @@
  * buffers, which llvmpipe loads with vector gathers instead of lane by lane.
  */
 import type { ConvOp, IrGraph } from "../ir/graph.js";
-import { F32, makeKernel, u32c, windowConstants } from "./common.js";
+import { chunkOffsets, F32, makeKernel, u32c, windowConstants } from "./common.js";
 import { directTile, imageChunks } from "./conv-direct.js";
 import type { AuxBuffer, BufferName, Kernel, RenderContext } from "./kernel.js";
 
@@ -99,8 +99,8 @@ export function renderConvDirectParams(
       ...(chunked ? { chunks: slices, workgroupSize: 8 } : {}),
       vars: chunked
         ? [
-            { name: "x", buffer: `act:${op.x}`, uniform: { offset: 0, vec4s: (perSlice * xImage) / 4, stride: F32 * perSlice * xImage } },
-            { name: "dz", buffer: dz.buffer, uniform: { offset: 0, vec4s: (perSlice * dzImage) / 4, stride: F32 * perSlice * dzImage } },
+            { name: "x", buffer: `act:${op.x}`, uniform: { vec4s: (perSlice * xImage) / 4, offsets: chunkOffsets(slices, F32 * perSlice * xImage) } },
+            { name: "dz", buffer: dz.buffer, uniform: { vec4s: (perSlice * dzImage) / 4, offsets: chunkOffsets(slices, F32 * perSlice * dzImage) } },
             { name: "partials", buffer: `aux:${partials}`, access: "read_write" },
           ]
         : [

@@ -19,7 +19,7 @@
  */
 import type { ConvOp, IrGraph, PoolOp } from "../ir/graph.js";
 import { activationExpr, activationText } from "./activation-fn.js";
-import { F32, makeKernel, u32c, type UniformVar, windowConstants } from "./common.js";
+import { chunkOffsets, F32, makeKernel, u32c, type UniformVar, windowConstants } from "./common.js";
 import { type AuxBuffer, CHUNK_STRIDE, type Kernel, type RenderContext } from "./kernel.js";
 
 /** Output positions along a row per invocation: a vec4-aligned segment. */
@@ -181,10 +181,10 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
   const xFloats = ctx.batch * op.channels * op.inH * op.inW;
   const xVec4s = windows ? (windows.per * windows.imageBytes) / 16 : xFloats / 4;
   const xVar = windows
-    ? ({ name: "x", buffer: `act:${op.x}`, uniform: { offset: 0, vec4s: xVec4s, stride: windows.per * windows.imageBytes } } satisfies UniformVar)
+    ? ({ name: "x", buffer: `act:${op.x}`, uniform: { vec4s: xVec4s, offsets: chunkOffsets(windows.chunks, windows.per * windows.imageBytes) } } satisfies UniformVar)
     : ({ name: "x", buffer: `act:${op.x}`, access: "read", type: "vec4<f32>" } as const);
   const wVars = pieces.map((p) =>
-    windows ? ({ name: p.name, buffer: `aux:${wt}`, uniform: { offset: F32 * p.offset, vec4s: (pieceTaps * op.filters) / 4, stride: 0 } } satisfies UniformVar) : ({ name: p.name, buffer: `aux:${wt}`, access: "read", type: "vec4<f32>" } as const),
+    windows ? ({ name: p.name, buffer: `aux:${wt}`, uniform: { vec4s: (pieceTaps * op.filters) / 4, offsets: [F32 * p.offset] } } satisfies UniformVar) : ({ name: p.name, buffer: `aux:${wt}`, access: "read", type: "vec4<f32>" } as const),
   );
   const image = windows ? "xe" : "ex";
   const channelLoop = (p: (typeof pieces)[number]) => `  for (var c = ${windows ? `${p.c0}u` : "0u"}; c < ${windows ? `${p.c1}u` : "C"}; c++) {

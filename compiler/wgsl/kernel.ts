@@ -22,14 +22,14 @@ export type BufferName = `act:${number}` | `grad:${number}` | "params" | "grads"
 export { CHUNK_STRIDE } from "../../runtime/engine/bind.js";
 
 /**
- * Part of a buffer bound as a uniform buffer: `size` bytes from `offset`, moved by `stride` bytes for
- * each chunk of a chunked kernel (dispatch j binds bytes [offset + j·stride, offset + j·stride + size)).
- * Offsets and strides are multiples of CHUNK_STRIDE, sizes at most the device's uniform binding size.
+ * Part of a buffer bound as a uniform buffer: `size` bytes from an offset, the same for every
+ * dispatch (one offset) or one per chunk of a chunked kernel (dispatch j binds bytes
+ * [offsets[j], offsets[j] + size)). Offsets are multiples of CHUNK_STRIDE, sizes at most the
+ * device's uniform binding size.
  */
 export interface BindingRange {
-  readonly offset: number;
   readonly size: number;
-  readonly stride: number;
+  readonly offsets: readonly number[];
 }
 
 export interface Binding {
@@ -52,8 +52,8 @@ export interface Kernel {
   /** Workgroups to dispatch for the compiled batch size (per chunk, for a chunked kernel). */
   readonly workgroups: readonly [number, number, number];
   /**
-   * Dispatched this many times in a row (default 1), dispatch j with its bindings' ranges moved j
-   * strides: CPU kernels that read the batch in chunks small enough to bind as uniform buffers.
+   * Dispatched this many times in a row (default 1), dispatch j binding each range at its j-th
+   * offset: CPU kernels that read the batch in chunks small enough to bind as uniform buffers.
    */
   readonly chunks?: number;
   /** Runs in training steps only (backward, update, and forward work that differs in training is handled by a uniform, not here). */

@@ -1,8 +1,8 @@
 /**
  * How a kernel's bindings become bind group layouts, bind groups and dispatches: one place for the
  * engine and the test harnesses. A binding names a whole buffer, or (for a uniform binding) a byte
- * range of it; a chunked kernel is dispatched `chunks` times, dispatch j with every range moved j
- * strides, so each dispatch has its own bind group, all made once at start-up.
+ * range of it; a chunked kernel is dispatched `chunks` times, dispatch j binding each range at its
+ * j-th offset, so each dispatch has its own bind group, all made once at start-up.
  */
 
 /** Bytes between the chunk indices in the `chunks` buffer (WebGPU's largest uniform offset alignment). */
@@ -14,7 +14,7 @@ export interface BindableKernel {
   readonly bindings: readonly {
     readonly buffer: string;
     readonly access: 'read' | 'read_write' | 'uniform';
-    readonly range?: { readonly offset: number; readonly size: number; readonly stride: number } | undefined;
+    readonly range?: { readonly size: number; readonly offsets: readonly number[] } | undefined;
   }[];
   readonly workgroups: readonly [number, number, number];
   readonly chunks?: number | undefined;
@@ -39,7 +39,7 @@ export function rangedBytes(kernels: readonly BindableKernel[], buffer: string):
   let bytes = 0;
   for (const k of kernels) {
     for (const b of k.bindings) {
-      if (b.buffer === buffer && b.range) bytes = Math.max(bytes, b.range.offset + (chunkCount(k) - 1) * b.range.stride + b.range.size);
+      if (b.buffer === buffer && b.range) bytes = Math.max(bytes, ...b.range.offsets.map((o) => o + b.range!.size));
     }
   }
   return bytes;
@@ -70,10 +70,15 @@ export function bindGroups(device: GPUDevice, layout: GPUBindGroupLayout, k: Bin
       layout,
       entries: k.bindings.map((b, binding) => ({
         binding,
-        resource: b.range ? { buffer: bufferOf(b.buffer), offset: b.range.offset + j * b.range.stride, size: b.range.size } : { buffer: bufferOf(b.buffer) },
+        resource: b.range ? { buffer: bufferOf(b.buffer), offset: rangeOffset(b.range, j), size: b.range.size } : { buffer: bufferOf(b.buffer) },
       })),
     }),
   );
+}
+
+/** Byte offset of a range in dispatch j: its one offset for every dispatch, or its j-th. */
+export function rangeOffset(range: { readonly offsets: readonly number[] }, j: number): number {
+  return range.offsets.length === 1 ? range.offsets[0]! : range.offsets[j]!;
 }
 
 /** Records the dispatches of `k`: one per bind group. */

@@ -35,11 +35,11 @@ export interface ManifestBuffer {
   readonly dims?: readonly number[];
 }
 
-/** A kernel binding: group 0, binding i; with `range`, bytes [offset + j·stride, … + size) of the buffer for chunk j. */
+/** A kernel binding: group 0, binding i; with `range`, bytes [offsets[j], offsets[j] + size) of the buffer in dispatch j (one offset: every dispatch). */
 export interface ManifestBinding {
   readonly buffer: string;
   readonly access: 'read' | 'read_write' | 'uniform';
-  readonly range?: { readonly offset: number; readonly size: number; readonly stride: number };
+  readonly range?: { readonly size: number; readonly offsets: readonly number[] };
 }
 
 /** One compute kernel; its WGSL lives in `file` (relative to the manifest). */
