@@ -13,6 +13,8 @@ import type { ConvOp, IrGraph } from "../ir/graph.js";
 import { renderGemm, type GemmBinding, type GemmConstant, type GemmKernels, type GemmOptions, type GemmSpec } from "./gemm.js";
 import { F32, makeKernel, store, u32c, windowConstants } from "./common.js";
 import type { Kernel, RenderContext } from "./kernel.js";
+import type { DirectWindows } from "./conv-direct.js";
+import { renderUniformColumns, type UniformColumns } from "./conv-input-cols.js";
 
 /** Largest column buffer the col2im path may use, in floats (64 MiB, half the compat binding limit). */
 export const MAX_COLUMN_FLOATS = 1 << 24;
@@ -32,6 +34,8 @@ export interface ConvInputParts {
   readonly dzDoc: string;
   /** vec4 aliases of dZ (positions of one example and filter aligned) and of the params (W rows aligned), where they exist. */
   readonly vec4: { readonly dz: GemmBinding | undefined; readonly w: GemmBinding | undefined };
+  /** CPU adapters: the column GEMM with dZ and W in uniform buffers (conv-input-cols.ts), where it applies. */
+  readonly uniform?: { readonly plan: UniformColumns; readonly windows: DirectWindows };
 }
 
 /**
@@ -73,7 +77,9 @@ export function renderConvInputCol2im(op: ConvOp, g: IrGraph, ctx: RenderContext
       : {}),
     fastAxis: "m",
   };
-  const gemm = renderGemm(spec, ctx, options);
+  const gemm: GemmKernels = parts.uniform
+    ? { kernels: [renderUniformColumns(op, ctx, parts.common, parts.uniform.plan, parts.uniform.windows, { buffer: parts.dzBindings[0]!.buffer, doc: parts.dzDoc }, cols)], aux: [] }
+    : renderGemm(spec, ctx, options);
   const sum = gather === "rows" ? rowGather(op, ctx, parts, cols, positions, accumulate) : elementGather(op, ctx, parts, cols, positions, accumulate);
   const kernels: Kernel[] = [...gemm.kernels, sum];
   return { kernels, aux: [...gemm.aux, { name: cols, floats: positions * taps }] };

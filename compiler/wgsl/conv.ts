@@ -21,7 +21,8 @@ import type { OpKernels, RenderContext } from "./kernel.js";
 import { singleInput } from "./common.js";
 import { columnFloats, MAX_COLUMN_FLOATS, renderConvInputCol2im } from "./conv-input.js";
 import { dzFormedOnce, dzSource } from "./grad-activation.js";
-import { directMisfit, renderConvDirect } from "./conv-direct.js";
+import { directMisfit, directWindows, renderConvDirect } from "./conv-direct.js";
+import { uniformColumns } from "./conv-input-cols.js";
 import { directParamsPlan, renderConvDirectParams } from "./conv-direct-params.js";
 
 /** GEMM plan overrides, and paths that override convPlan's choice (tests, benchmarks). */
@@ -265,7 +266,10 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
   const plan = convPlan(op, ctx, options);
   const forwardKernels = plan.forward.path === "direct" ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
   const paramKernels = plan.params.path === "direct" ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc }) : renderGemm(params, ctx, options);
-  const col2im = { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined } };
+  // On CPU adapters the column GEMM reads dZ (formed once) and the direct forward's filter pieces as uniform buffers.
+  const windows = plan.forward.path === "direct" ? directWindows(op, ctx) : undefined;
+  const uniform = dzFrom.formed ? uniformColumns(op, ctx, windows) : undefined;
+  const col2im = { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined }, ...(uniform && windows ? { uniform: { plan: uniform, windows } } : {}) };
   const inputKernels = (accumulate: boolean): GemmKernels =>
     plan.input.path === "gather"
       ? renderGemm(inputSpec(accumulate), ctx, options)

@@ -150,6 +150,36 @@ describe("direct convolution forward (cpu kernels: stride 1, no padding, rows an
   });
 });
 
+describe("the column GEMM of dX with dZ and W in uniform buffers (cpu kernels, direct forward)", () => {
+  // With a 1 KiB uniform binding: dispatch j pairs image chunk j / PIECES with filter piece j % PIECES.
+  it.each([
+    { input: "3x8x8", conv: "conv 4 filters 5x5 relu", batch: 5, per: 3, chunks: 2 * 2, tm: 16 }, // 256-byte dZ images (4 fit, evened to 3 + 2); W in pieces of 2 + 1 channels
+    { input: "1x8x8", conv: "conv 8 filters 5x5 tanh", batch: 3, per: 2, chunks: 2 * 1, tm: 16 }, // 512-byte dZ images: the last chunk holds 1
+    { input: "2x8x12", conv: "conv 8 filters 5x5 sigmoid", batch: 3, per: 1, chunks: 3 * 2, tm: 16 }, // 1 KiB of dZ per image; one channel of W per piece
+    { input: "2x6x8", conv: "conv 8 filters 5x5 leaky_relu slope 0.1", batch: 3, per: 3, chunks: 1 * 2, tm: 8 }, // 2×4 outputs: 8 positions per tile
+  ])("image $input, $conv, batch $batch, 1 KiB uniforms: $chunks dispatches, $tm positions per tile", async ({ input, conv, batch, per, chunks, tm }) => {
+    const { kernels } = await checkGemmOp(h, model(`input image ${input}`, conv), { batch, accumulate: true, limits: { maxUniformBytes: 1024 }, options: { inputGradient: "col2im" } });
+    const cols = kernels.find((k) => k.name === "conv1_grad_input_cols")!;
+    expect(cols.code).toContain("uniform buffers");
+    expect(cols.chunks).toBe(chunks);
+    expect(cols.code).toContain(`const PER: u32 = ${per}u;`);
+    expect(cols.code).toContain(`const TM: u32 = ${tm}u;`);
+  });
+
+  it("the seed CNN's conv2 at batch 64: 11 chunks of 6 images × 2 pieces of W", async () => {
+    const { kernels } = await checkGemmOp(h, model("input image 20x12x12", "conv 40 filters 5x5 relu"), { batch: 64, accumulate: true });
+    expect(kernels.find((k) => k.name === "conv1_grad_input_cols")!.chunks).toBe(22);
+  });
+
+  it("keeps the storage GEMM where the forward is not direct or dZ is not formed once", async () => {
+    const cols = async (src: string, forward?: "gemm") =>
+      (await checkGemmOp(h, src, { batch: 2, accumulate: true, options: { inputGradient: "col2im", ...(forward ? { forward } : {}) } })).kernels.find((k) => k.name === "conv1_grad_input_cols")!;
+    expect((await cols(model("input image 2x12x8", "conv 4 filters 5x5 relu"), "gemm")).chunks).toBeUndefined();
+    expect((await cols(model("input image 2x12x8", "conv 4 filters 5x5"))).chunks).toBeUndefined(); // identity: dZ is dY, read through dz_at
+    expect((await cols(model("input image 2x12x8", "conv 4 filters 5x5 relu"))).chunks).toBe(1);
+  });
+});
+
 describe("vec4 operand loads in the column GEMM of dX (cpu kernels)", () => {
   const cases = [
     { input: "4x6x6", filters: 4, batch: 3, header: "vec4 loads: A (4 rows), B (4 columns)." }, // 16 positions, 36 taps
