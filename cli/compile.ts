@@ -67,7 +67,7 @@ export function compileCommand(path: string, o: CompileCommandOptions): Promise<
 }
 
 function sequenceTable(s: SequenceExplanation, batch: number): string {
-  const rows = s.kernels.map((k) => [String(k.index), k.name, k.phase, k.fuses.join(", "), k.workgroups.join("×"), String(k.storageBindings), si(k.flops), bytes(k.bytes), k.origin]);
+  const rows = s.kernels.map((k) => [String(k.index), k.name, k.phase, k.fuses.join(", "), `${k.chunks > 1 ? `${k.chunks} × ` : ""}${k.workgroups.join("×")}`, String(k.storageBindings), si(k.flops), bytes(k.bytes), k.origin]);
   rows.push(["", "total", "", "", "", "", si(s.flops), bytes(s.bytes), `${si(s.flops / batch)} FLOPs per example`]);
   return table(["#", "kernel", "phase", "fuses", "workgroups", "bufs", "FLOPs", "bytes", "from"], rows, [true, false, false, false, true, true, true, true, false]);
 }

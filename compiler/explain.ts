@@ -14,6 +14,8 @@ export interface KernelLine {
   readonly phase: ManifestKernel["phase"];
   readonly fuses: readonly string[];
   readonly workgroups: readonly [number, number, number];
+  /** Dispatches (chunks of the batch), 1 for most kernels. */
+  readonly chunks: number;
   readonly storageBindings: number;
   readonly flops: number;
   readonly bytes: number;
@@ -59,6 +61,7 @@ function sequence(m: Manifest, names: readonly string[]): SequenceExplanation {
       phase: k.phase,
       fuses: k.fuses,
       workgroups: k.workgroups,
+      chunks: k.chunks ?? 1,
       storageBindings: k.bindings.filter((b) => b.access !== "uniform").length,
       flops: k.flops,
       bytes: k.bytes,

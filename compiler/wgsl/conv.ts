@@ -21,8 +21,8 @@ import type { OpKernels, RenderContext } from "./kernel.js";
 import { singleInput } from "./common.js";
 import { columnFloats, MAX_COLUMN_FLOATS, renderConvInputCol2im } from "./conv-input.js";
 import { dzFormedOnce, dzSource } from "./grad-activation.js";
-import { directMisfit, directWindows, renderConvDirect } from "./conv-direct.js";
-import { uniformColumns } from "./conv-input-cols.js";
+import { directMisfit, directWindows, type DirectWindows, renderConvDirect } from "./conv-direct.js";
+import { uniformColumns, type UniformColumns } from "./conv-input-cols.js";
 import { directParamsPlan, renderConvDirectParams } from "./conv-direct-params.js";
 
 /** GEMM plan overrides, and paths that override convPlan's choice (tests, benchmarks). */
@@ -48,9 +48,12 @@ export interface ConvStep<P extends string> {
  *            col2im gather by input rows (vec4 loads) or by input elements (conv-input.ts)
  */
 export interface ConvPlan {
-  readonly forward: ConvStep<"gemm" | "direct">;
-  readonly params: ConvStep<"gemm" | "direct">;
-  readonly input: ConvStep<"gather" | "col2im-rows" | "col2im-elements">;
+  /** `windows`: the direct forward reads X in chunks of the batch and W in pieces, as uniform buffers (CPU). */
+  readonly forward: ConvStep<"gemm" | "direct"> & { readonly windows?: DirectWindows };
+  /** `chunked`: the direct dW reads each slice's X and dZ as uniform buffers (CPU). */
+  readonly params: ConvStep<"gemm" | "direct"> & { readonly chunked?: boolean };
+  /** `columns`: the column GEMM reads dZ and the forward's W pieces as uniform buffers (CPU). */
+  readonly input: ConvStep<"gather" | "col2im-rows" | "col2im-elements"> & { readonly columns?: UniformColumns };
 }
 
 /** col2im pays where the dX gather would visit this many times the useful taps (IH·IW input against OH·OW output positions) or more. */
@@ -82,7 +85,7 @@ export function convPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target"
   const rowsFit = op.strideH === 1 && op.strideW === 1 && op.dilationH === 1 && op.dilationW === 1 && op.outW % 4 === 0;
   const byRows = (force.rowGather ?? true) && rowsFit;
   const elementsWhy = force.rowGather === false ? "row gather off" : "strided, dilated or OW not a multiple of 4";
-  return {
+  const paths = {
     forward: firstRule<"gemm" | "direct">([
       [force.forward !== undefined, force.forward ?? "gemm", "forced"],
       [!cpu, "gemm", "GPU: workgroup-tiled implicit GEMM"],
@@ -106,6 +109,25 @@ export function convPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target"
       [byRows, "col2im-rows", `CPU, ${waste}: column GEMM + row gather`],
       [true, "col2im-elements", `CPU, ${waste}: column GEMM + element gather (${elementsWhy})`],
     ]),
+  };
+  return withUniformBuffers(op, ctx, paths, dzOnce);
+}
+
+/**
+ * Where a CPU path reads its per-image operands and filters as uniform buffers (chunks of the batch,
+ * pieces of W; llvmpipe loads them with vector gathers, storage buffers lane by lane), said in the
+ * reasons too.
+ */
+function withUniformBuffers(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">, p: { forward: ConvStep<"gemm" | "direct">; params: ConvStep<"gemm" | "direct">; input: ConvStep<"gather" | "col2im-rows" | "col2im-elements"> }, dzOnce: boolean): ConvPlan {
+  const windows = p.forward.path === "direct" ? directWindows(op, ctx) : undefined;
+  const slices = p.params.path === "direct" ? directParamsPlan(op, ctx) : undefined;
+  const columns = p.input.path !== "gather" && dzOnce ? uniformColumns(op, ctx, windows) : undefined;
+  const images = (chunks: number, per: number) => `${chunks} chunk${chunks > 1 ? "s" : ""} of ${per} image${per > 1 ? "s" : ""}`;
+  const pieces = (n: number) => `W in ${n} piece${n > 1 ? "s" : ""}`;
+  return {
+    forward: windows ? { ...p.forward, windows, reason: `${p.forward.reason}; uniform X and W: ${images(windows.chunks, windows.per)}, ${pieces(windows.pieces)}` } : p.forward,
+    params: slices?.chunked ? { ...p.params, chunked: true, reason: `${p.params.reason}; uniform X and dZ: ${images(slices.slices, slices.perSlice)}` } : p.params,
+    input: columns && windows ? { ...p.input, columns, reason: `${p.input.reason}; uniform dZ and W: ${images(columns.imageChunks, columns.per)} × ${pieces(windows.pieces)}` } : p.input,
   };
 }
 
@@ -266,10 +288,9 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
   const plan = convPlan(op, ctx, options);
   const forwardKernels = plan.forward.path === "direct" ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
   const paramKernels = plan.params.path === "direct" ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc }) : renderGemm(params, ctx, options);
-  // On CPU adapters the column GEMM reads dZ (formed once) and the direct forward's filter pieces as uniform buffers.
-  const windows = plan.forward.path === "direct" ? directWindows(op, ctx) : undefined;
-  const uniform = dzFrom.formed ? uniformColumns(op, ctx, windows) : undefined;
-  const col2im = { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined }, ...(uniform && windows ? { uniform: { plan: uniform, windows } } : {}) };
+  const { windows } = plan.forward;
+  const { columns } = plan.input;
+  const col2im = { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined }, ...(columns && windows ? { uniform: { plan: columns, windows } } : {}) };
   const inputKernels = (accumulate: boolean): GemmKernels =>
     plan.input.path === "gather"
       ? renderGemm(inputSpec(accumulate), ctx, options)

@@ -44,7 +44,7 @@ describe.concurrent("dnnc compile / train / eval without training", () => {
       "conv2 params direct",
       "conv2 input col2im-rows",
     ]);
-    expect(section(cpu.stdout)[2]).toMatch(/^conv2 +forward +direct +CPU, stride 1, unpadded, vec4 rows and filters: direct convolution$/);
+    expect(section(cpu.stdout)[2]).toMatch(/^conv2 +forward +direct +CPU, stride 1, unpadded, vec4 rows and filters: direct convolution; uniform X and W: 13 chunks of 5 images, W in 2 pieces$/);
     expect(section(gpu.stdout).map((l) => l.split(/ {2,}/).slice(0, 3).join(" "))).toEqual([
       "conv1 forward gemm",
       "conv1 params gemm",

@@ -40,9 +40,13 @@ describe("convPlan", () => {
 
   it("gives a one-line reason for each path", () => {
     const conv2 = convPlan(convOf("20x12x12", "conv 40 filters 5x5 relu").op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 });
-    expect(conv2.forward.reason).toMatch(/direct convolution$/);
-    expect(conv2.params.reason).toMatch(/direct correlation$/);
-    expect(conv2.input.reason).toBe("CPU, the gather would visit 2.25× the useful taps: column GEMM + row gather");
+    // At batch BATCH, 80,000 bytes of filters and 11,520 (X) or 10,240 (dZ) bytes per image against 64 KiB uniform bindings.
+    expect(conv2.forward.reason).toBe(`CPU, stride 1, unpadded, vec4 rows and filters: direct convolution; uniform X and W: ${Math.ceil(BATCH / 5)} chunks of ${Math.ceil(BATCH / Math.ceil(BATCH / 5))} images, W in 2 pieces`);
+    expect(conv2.forward.windows).toMatchObject({ pieces: 2, pieceChannels: 10, pieceBytes: 40_192 });
+    expect(conv2.params.reason).toMatch(/direct correlation; uniform X and dZ: \d+ chunks? of \d+ images?$/);
+    expect(conv2.input.reason).toMatch(/^CPU, the gather would visit 2\.25× the useful taps: column GEMM \+ row gather; uniform dZ and W: \d+ chunks? of \d+ images? × W in 2 pieces$/);
+    const gpu = convPlan(convOf("20x12x12", "conv 40 filters 5x5 relu").op, { batch: BATCH, target: "gpu", maxUniformBytes: 65536 }, { forward: "direct" });
+    expect(gpu.forward.windows).toBeUndefined();
     const strided = convPlan(convOf("3x12x12", "conv 8 filters 3x3 stride 2 relu").op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 });
     expect(strided.forward.reason).toBe("CPU, strided or dilated: implicit GEMM");
     expect(convPlan(convOf("20x12x12", "conv 8 filters 1x1 relu").op, { batch: BATCH, target: "cpu", maxUniformBytes: 65536 }).input.reason).toMatch(/visits 1\.00× the useful taps: implicit GEMM/);
