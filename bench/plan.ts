@@ -27,8 +27,9 @@ export function plan(o: RunOptions): Planned[] {
   const capSeconds = o.quick ? 8 : 20;
   for (const model of o.models) {
     const conv = modelById(model).layers.some((l) => l.kind === "conv");
-    // Images per timed window: enough steps to average over, a bit less for the conv nets.
-    const windowImages = o.quick ? 640 : conv ? 2560 : 10240;
+    // Images per timed window: enough steps to average over (windows of 10 steps varied 1.2–1.5× from
+    // one quick run to the next on a shared 2-core machine), a bit less for the conv nets.
+    const windowImages = o.quick ? 1920 : conv ? 2560 : 10240;
     for (const batch of o.batches) {
       for (const peer of o.peers) {
         const base = { peer, model, batch, windows: 3, testImages: o.quick ? 2000 : 10000 };
