@@ -190,7 +190,11 @@ export function checkManifest(value: unknown, where = 'manifest.json'): Manifest
   const buffers = new Set((m.buffers ?? []).map((b) => b.name));
   const kernels = new Map((m.kernels ?? []).map((k) => [k.name, k]));
   for (const k of kernels.values()) {
-    for (const b of k.bindings) if (!buffers.has(b.buffer)) throw new ManifestError(`${where}: kernel ${k.name} binds unknown buffer ${b.buffer}`);
+    for (const b of k.bindings) {
+      if (!buffers.has(b.buffer)) throw new ManifestError(`${where}: kernel ${k.name} binds unknown buffer ${b.buffer}`);
+      const n = b.range?.offsets.length;
+      if (n !== undefined && n !== 1 && n !== (k.chunks ?? 1)) throw new ManifestError(`${where}: kernel ${k.name} binds ${b.buffer} at ${n} offsets for ${k.chunks ?? 1} dispatches`);
+    }
   }
   for (const name of [...(m.steps?.train ?? []), ...(m.steps?.evaluate ?? [])]) {
     if (!kernels.has(name)) throw new ManifestError(`${where}: step names unknown kernel ${name}`);

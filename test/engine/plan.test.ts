@@ -122,6 +122,13 @@ describe("manifest checks", () => {
     expect(() => checkManifest({ ...manifest, buffers: manifest.buffers.filter((b) => b.name !== "params") })).toThrow(/unknown buffer params/);
   });
 
+  it("rejects a chunked binding whose offsets do not match the kernel's dispatches", () => {
+    const cpu = compileExample("examples/mnist/fast-adam.dnn", { target: "cpu", maxWorkgroupSize: 256, maxWorkgroupsPerDimension: 65535 }).manifest;
+    expect(checkManifest(cpu)).toBe(cpu);
+    const kernels = cpu.kernels.map((k) => (k.name === "conv2_pool2_forward" ? { ...k, chunks: 12 } : k));
+    expect(() => checkManifest({ ...cpu, kernels })).toThrow(/kernel conv2_pool2_forward binds act:\d+ at 13 offsets for 12 dispatches/);
+  });
+
   it("records the training settings without source spans", () => {
     expect(manifest.training).toMatchObject({ loss: "log_likelihood", optimizer: { kind: "sgd", lr: 0.1 }, batch: 10, epochs: 60, seed: 1, validation: 10000 });
     expect(JSON.stringify(manifest)).not.toContain('"span"');
@@ -142,5 +149,42 @@ describe("buffers bound twice", () => {
     const written = first.bindings.find((b) => b.access === "read_write")!;
     expect(verifyPlan(withBindings(() => [{ buffer: read.buffer, access: "read" }]))).toEqual([]);
     expect(verifyPlan(withBindings(() => [{ buffer: written.buffer, access: "read" }]))).toContain(`kernel ${first.name} binds one buffer twice, not read-only`);
+  });
+});
+
+describe("chunked kernels (CPU adapters: operands bound as uniform ranges, one dispatch per chunk)", () => {
+  const { plan, manifest, graph } = compileExample("examples/mnist/fast-adam.dnn", { target: "cpu", maxWorkgroupSize: 256, maxWorkgroupsPerDimension: 65535 });
+  const kernel = (name: string) => plan.kernels.find((k) => k.name === name)!;
+  const words = (name: string) => plan.buffers.find((b) => b.name === name)!.words;
+
+  it("verifies, and sizes each buffer bound in ranges for its last chunk", () => {
+    expect(verifyPlan(plan)).toEqual([]);
+    // conv2 reads pool1's output (20×12×12 = 2,880 floats an image) in 13 chunks of 5: 65 images' worth.
+    const x = kernel("conv2_pool2_forward").bindings.find((b) => b.range && b.buffer.startsWith("act:"))!;
+    expect(kernel("conv2_pool2_forward").chunks).toBe(13);
+    expect(x.range).toEqual({ size: 5 * 2880 * 4, offsets: Array.from({ length: 13 }, (_, j) => j * 5 * 2880 * 4) });
+    expect(words(x.buffer)).toBe(65 * 2880);
+    expect(graph.tensors[Number(x.buffer.slice(4))]!.size).toBe(2880);
+    // One chunk index every 256 bytes, for the kernel with the most chunks (the column GEMM: 11 × 2).
+    expect(kernel("conv2_grad_input_cols").chunks).toBe(22);
+    expect(words("chunks")).toBe((22 * 256) / 4);
+    expect(manifest.buffers.find((b) => b.name === "chunks")!.role).toBe("chunks");
+    for (const k of plan.kernels) {
+      for (const b of k.bindings) if (b.range) for (const o of b.range.offsets) expect(o + b.range.size, `${k.name} ${b.buffer}`).toBeLessThanOrEqual(words(b.buffer) * 4);
+    }
+  });
+
+  it("the verifier names unaligned, oversized or miscounted ranges and a chunked kernel without its chunk index", () => {
+    const k = kernel("conv2_pool2_forward");
+    const broken = (change: (b: (typeof k.bindings)[number]) => (typeof k.bindings)[number], unchunked = false) => ({
+      ...plan,
+      kernels: plan.kernels.map((x) => (x === k ? { ...k, chunks: unchunked ? undefined : k.chunks, bindings: k.bindings.map((b, i) => (i === 0 ? change(b) : b)) } : x)),
+    });
+    expect(verifyPlan(broken((b) => ({ ...b, range: { ...b.range!, offsets: b.range!.offsets.map((o) => o + 16) } })))).toContainEqual(expect.stringMatching(/^kernel conv2_pool2_forward binds act:\d+ at offsets 16, .* not all multiples of 256$/));
+    expect(verifyPlan(broken((b) => ({ ...b, range: { ...b.range!, size: 65_552 } })))).toContain(`kernel conv2_pool2_forward binds 65552 bytes of ${k.bindings[0]!.buffer} as a uniform buffer (limit 65536)`);
+    expect(verifyPlan(broken((b) => ({ ...b, range: { ...b.range!, offsets: b.range!.offsets.slice(1) } })))).toContain(`kernel conv2_pool2_forward binds ${k.bindings[0]!.buffer} at 12 offsets for 13 dispatches`);
+    expect(verifyPlan(broken((b) => ({ ...b, access: "read", range: undefined as never })))).toEqual([]);
+    expect(verifyPlan(broken((b) => b, true))).toContain("kernel conv2_pool2_forward is not chunked but binds the chunk index");
+    expect(verifyPlan(broken((b) => ({ ...b, access: "read" })))).toContainEqual(expect.stringMatching(/binds act:\d+ as read with a range$/));
   });
 });

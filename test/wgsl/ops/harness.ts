@@ -204,6 +204,8 @@ export class OpsHarness {
 
   /** Run `kernels` in order in one command buffer with `u` as the step uniforms; waits for the GPU. */
   async run(kernels: readonly Kernel[], u: StepUniforms): Promise<void> {
+    const ranged = kernels.find((k) => k.chunks !== undefined || k.bindings.some((b) => b.range));
+    if (ranged) throw new Error(`${ranged.name} binds uniform ranges or runs in chunks; this harness binds whole buffers (use test/wgsl/gemm/harness.ts)`);
     const pipelines: GPUComputePipeline[] = [];
     for (const k of kernels) pipelines.push(await this.pipeline(k));
     this.device.queue.writeBuffer(this.uniformBuffer, 0, packStepUniforms(u));
