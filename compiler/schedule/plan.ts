@@ -18,11 +18,10 @@ import { renderOp, type Renderers } from "../wgsl/index.js";
 import { poolDzFusions, poolForwardFusions } from "./fusion.js";
 
 import { CHUNK_STRIDE, maxChunks, rangedBytes } from "../../runtime/engine/bind.js";
-import { METRICS_WORDS, UNIFORM_BYTES } from "../../runtime/engine/manifest.js";
+import { type BufferRole, METRICS_WORDS, UNIFORM_BYTES } from "../../runtime/engine/manifest.js";
 
 const UNIFORM_WORDS = UNIFORM_BYTES / 4;
 
-export type BufferRole = "activation" | "gradient" | "params" | "grads" | "optimizer" | "state" | "labels" | "metrics" | "aux" | "uniforms" | "chunks";
 
 /** One buffer of the plan; sizes are in 4-byte words. */
 export interface PlannedBuffer {

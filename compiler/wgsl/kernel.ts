@@ -2,6 +2,7 @@
  * What a kernel renderer produces: a complete WGSL module plus everything the runtime needs to bind
  * and dispatch it. The runtime never interprets WGSL; it binds buffers by name, in order, to group 0.
  */
+import type { ManifestBinding, ManifestKernel } from "../../runtime/engine/manifest.js";
 
 /**
  * Buffers a kernel can bind, by name:
@@ -20,50 +21,17 @@
 export type BufferName = `act:${number}` | `grad:${number}` | "params" | "grads" | "opt" | "state" | "labels" | "metrics" | `aux:${string}` | "uniforms" | "chunks";
 
 export { CHUNK_STRIDE } from "../../runtime/engine/bind.js";
+export type { BindingRange, Phase } from "../../runtime/engine/manifest.js";
 
-/**
- * Part of a buffer bound as a uniform buffer: `size` bytes from an offset, the same for every
- * dispatch (one offset) or one per chunk of a chunked kernel (dispatch j binds bytes
- * [offsets[j], offsets[j] + size)). Offsets are multiples of CHUNK_STRIDE, sizes at most the
- * device's uniform binding size.
- */
-export interface BindingRange {
-  readonly size: number;
-  readonly offsets: readonly number[];
-}
-
-export interface Binding {
+/** A manifest binding naming its buffer as kernels do. */
+export interface Binding extends ManifestBinding {
   readonly buffer: BufferName;
-  readonly access: "read" | "read_write" | "uniform";
-  /** Only this part of the buffer, as a uniform buffer (access "uniform"). */
-  readonly range?: BindingRange;
 }
 
-export type Phase = "forward" | "loss" | "backward" | "update";
-
-export interface Kernel {
-  /** Unique, readable: `conv1_forward`, `dense2_grad_weight`, `update_adam`. */
-  readonly name: string;
-  readonly phase: Phase;
-  /** A complete WGSL module with one compute entry point `main`. */
+/** A manifest kernel with its WGSL (a complete module with one compute entry point `main`) in place of the file name. */
+export interface Kernel extends Omit<ManifestKernel, "file" | "bindings"> {
   readonly code: string;
-  /** Binding i of group 0 is bindings[i]. */
   readonly bindings: readonly Binding[];
-  /** Workgroups to dispatch for the compiled batch size (per chunk, for a chunked kernel). */
-  readonly workgroups: readonly [number, number, number];
-  /**
-   * Dispatched this many times in a row (default 1), dispatch j binding each range at its j-th
-   * offset: CPU kernels that read the batch in chunks small enough to bind as uniform buffers.
-   */
-  readonly chunks?: number;
-  /** Runs in training steps only (backward, update, and forward work that differs in training is handled by a uniform, not here). */
-  readonly trainingOnly: boolean;
-  /** Floating-point operations and bytes moved per dispatch, for `dnnc compile --explain`. */
-  readonly flops: number;
-  readonly bytes: number;
-  /** The IR ops this kernel fuses (by name) and the .dnn location they come from (`model.dnn:5`). */
-  readonly fuses: readonly string[];
-  readonly origin: string;
 }
 
 /** Scratch buffers a kernel family needs, in floats (u32 data is stored in f32-sized slots). */

@@ -5,20 +5,13 @@
  * j-th offset, so each dispatch has its own bind group, all made once at start-up.
  */
 
+import type { ManifestKernel } from './manifest.js';
+
 /** Bytes between the chunk indices in the `chunks` buffer (WebGPU's largest uniform offset alignment). */
 export const CHUNK_STRIDE = 256;
 
 /** What this module needs of a kernel: the manifest's and the compiler's kernels both fit. */
-export interface BindableKernel {
-  readonly name: string;
-  readonly bindings: readonly {
-    readonly buffer: string;
-    readonly access: 'read' | 'read_write' | 'uniform';
-    readonly range?: { readonly size: number; readonly offsets: readonly number[] } | undefined;
-  }[];
-  readonly workgroups: readonly [number, number, number];
-  readonly chunks?: number | undefined;
-}
+export type BindableKernel = Pick<ManifestKernel, 'name' | 'bindings' | 'workgroups' | 'chunks'>;
 
 /** Dispatches of a kernel: its chunk count, 1 when unchunked. */
 export function chunkCount(k: BindableKernel): number {

@@ -35,25 +35,48 @@ export interface ManifestBuffer {
   readonly dims?: readonly number[];
 }
 
-/** A kernel binding: group 0, binding i; with `range`, bytes [offsets[j], offsets[j] + size) of the buffer in dispatch j (one offset: every dispatch). */
+/**
+ * Part of a buffer bound as a uniform buffer: `size` bytes from an offset, the same for every
+ * dispatch (one offset) or one per chunk of a chunked kernel (dispatch j binds bytes
+ * [offsets[j], offsets[j] + size)). Offsets are multiples of CHUNK_STRIDE (bind.ts), sizes at most
+ * the device's uniform binding size.
+ */
+export interface BindingRange {
+  readonly size: number;
+  readonly offsets: readonly number[];
+}
+
+/** A kernel binding: group 0, binding i. */
 export interface ManifestBinding {
   readonly buffer: string;
   readonly access: 'read' | 'read_write' | 'uniform';
-  readonly range?: { readonly size: number; readonly offsets: readonly number[] };
+  /** Only this part of the buffer, as a uniform buffer (access "uniform"). */
+  readonly range?: BindingRange;
 }
+
+export type Phase = 'forward' | 'loss' | 'backward' | 'update';
 
 /** One compute kernel; its WGSL lives in `file` (relative to the manifest). */
 export interface ManifestKernel {
+  /** Unique, readable: `conv1_forward`, `dense2_grad_weight`, `update_adam`. */
   readonly name: string;
   readonly file: string;
-  readonly phase: 'forward' | 'loss' | 'backward' | 'update';
+  readonly phase: Phase;
+  /** Binding i of group 0 is bindings[i]. */
   readonly bindings: readonly ManifestBinding[];
+  /** Workgroups to dispatch for the compiled batch size (per chunk, for a chunked kernel). */
   readonly workgroups: readonly [number, number, number];
-  /** Dispatched this many times, each with its own ranges (absent: once). */
+  /**
+   * Dispatched this many times in a row (absent: once), dispatch j binding each range at its j-th
+   * offset: CPU kernels that read the batch in chunks small enough to bind as uniform buffers.
+   */
   readonly chunks?: number;
+  /** Runs in training steps only (backward, update, and forward work that differs in training is handled by a uniform, not here). */
   readonly trainingOnly: boolean;
+  /** Floating-point operations and bytes moved per dispatch, for `dnnc compile --explain`. */
   readonly flops: number;
   readonly bytes: number;
+  /** The IR ops this kernel fuses (by name) and the .dnn location they come from (`model.dnn:5`). */
   readonly fuses: readonly string[];
   readonly origin: string;
 }
