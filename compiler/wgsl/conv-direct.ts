@@ -154,7 +154,7 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
       title: `${op.name}_forward_weights: ${common.op} at ${common.origin}`,
       about: [
         `wt[tap, f] = W[f, tap]: ${weight.name} tap-major (C×KH×KW×F) so ${op.name}_forward loads 4 filters per load`,
-        ...(windows ? [`in ${pieces.length} piece(s) of ${pieceChannels} channels, ${windows.pieceBytes} bytes apart, each bound as one uniform buffer`] : []),
+        ...(windows ? [pieces.length === 1 ? "in one piece, bound as one uniform buffer" : `in ${pieces.length} pieces of ${pieceChannels} channels, ${windows.pieceBytes} bytes apart, each bound as one uniform buffer`] : []),
       ],
       vars: [
         { name: "params", buffer: "params", access: "read" },
@@ -229,7 +229,7 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
         ...(windows
           ? [
               `X and the filters are uniform buffers (llvmpipe gathers them as vectors, storage buffers lane by lane): one dispatch per chunk of`,
-              `PER images binds that chunk of X; the filters come in ${pieces.length} piece(s) of whole channels.`,
+              `PER images binds that chunk of X; the filters come in ${pieces.length === 1 ? "one piece" : `${pieces.length} pieces of whole channels`}.`,
             ]
           : []),
         ...(pooled?.about ?? []),
