@@ -4,21 +4,13 @@
  * with the float64 reference executor (loss, metrics, every parameter gradient, the update, the
  * running statistics), and evaluation with fewer rows than the batch agrees with its forward pass.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GpuHandle } from "../../runtime/device.js";
+import { describe, expect, it } from "vitest";
 import { Engine } from "../../runtime/engine/engine.js";
 import { initialParams, initialState } from "../../runtime/engine/init.js";
-import { requestNodeDevice } from "../../runtime/node/gpu.js";
 import { referenceStep, referenceUpdate } from "../reference/executor.js";
-import { compileExample, random, relError } from "./helpers.js";
+import { compileExample, random, relError, testDevice } from "./helpers.js";
 
-let gpu: GpuHandle;
-beforeAll(async () => {
-  gpu = await requestNodeDevice();
-});
-afterAll(async () => {
-  await gpu?.destroy();
-});
+const device = testDevice();
 
 const cases = [
   { path: "examples/mnist/1-fc100-sigmoid.dnn", batch: 4, rows: 3 },
@@ -31,8 +23,8 @@ const cases = [
 
 describe.each(cases)("one step of $path (batch $batch, $rows rows)", ({ path, batch, rows }) => {
   it("matches the float64 reference", async () => {
-    const l = gpu.device.limits;
-    const c = compileExample(path, { batch, target: gpu.isCpuAdapter ? "cpu" : "gpu", maxWorkgroupSize: l.maxComputeInvocationsPerWorkgroup, maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension });
+    const { gpu } = device;
+    const c = compileExample(path, { ...device.target, batch });
     const { manifest, graph, spec } = c;
     const engine = await Engine.create(gpu.device, { manifest, code: c.code });
     try {
@@ -78,8 +70,8 @@ describe.each(cases)("one step of $path (batch $batch, $rows rows)", ({ path, ba
 
 describe("queueKernel (profiling one kernel alone)", () => {
   it("dispatches one kernel of the step `repeats` times: two more SGD updates move each weight by 2·lr·grad", async () => {
-    const l = gpu.device.limits;
-    const c = compileExample("examples/mnist/1-fc100-sigmoid.dnn", { batch: 4, target: gpu.isCpuAdapter ? "cpu" : "gpu", maxWorkgroupSize: l.maxComputeInvocationsPerWorkgroup, maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension });
+    const { gpu } = device;
+    const c = compileExample("examples/mnist/1-fc100-sigmoid.dnn", { ...device.target, batch: 4 });
     const engine = await Engine.create(gpu.device, { manifest: c.manifest, code: c.code });
     try {
       engine.writeParams(initialParams(c.manifest, 3, 0));

@@ -1,6 +1,36 @@
-/** Compiling examples for the engine tests, without a device (portable target). */
-import { compileModel, type CompileOptions, type CompiledModel } from "../../compiler/emit/compile.js";
+/** Compiling examples for the engine tests (portable target unless given one), and the device they run on. */
+import { afterAll, beforeAll } from "vitest";
+import { compileModel, type CompileOptions, type CompiledModel, type TargetOptions } from "../../compiler/emit/compile.js";
+import { deviceTarget } from "../../compiler/emit/target.js";
+import type { GpuHandle } from "../../runtime/device.js";
+import { requestNodeDevice } from "../../runtime/node/gpu.js";
 import { checkExample } from "../compiler/helpers.js";
+
+/**
+ * Opens a device (a GPU, else llvmpipe) before the file's tests and closes it after them; `target` is
+ * what `dnnc train` compiles for on it (deviceTarget: CPU kernels on software adapters, its limits).
+ */
+export function testDevice(): { readonly gpu: GpuHandle; readonly target: TargetOptions } {
+  let gpu: GpuHandle | undefined;
+  beforeAll(async () => {
+    gpu = await requestNodeDevice();
+  });
+  afterAll(async () => {
+    await gpu?.destroy();
+  });
+  const open = () => {
+    if (!gpu) throw new Error("testDevice(): the device opens in beforeAll");
+    return gpu;
+  };
+  return {
+    get gpu() {
+      return open();
+    },
+    get target() {
+      return deviceTarget(open());
+    },
+  };
+}
 
 /** Compile one example file (its first trained model) for the portable target. */
 export function compileExample(path: string, options: CompileOptions = {}): CompiledModel {

@@ -6,23 +6,15 @@
  * the unfused kernels), and the pooled values and argmax the fused kernel writes are exactly those the
  * unfused <conv>_forward → <pool>_forward write in evaluation, and the max of each window of the conv's output.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compileModel } from "../../compiler/emit/compile.js";
-import type { GpuHandle } from "../../runtime/device.js";
 import { Engine } from "../../runtime/engine/engine.js";
 import { initialParams, initialState } from "../../runtime/engine/init.js";
-import { requestNodeDevice } from "../../runtime/node/gpu.js";
 import { check } from "../compiler/helpers.js";
 import { referenceStep } from "../reference/executor.js";
-import { random, relError } from "./helpers.js";
+import { random, relError, testDevice } from "./helpers.js";
 
-let gpu: GpuHandle;
-beforeAll(async () => {
-  gpu = await requestNodeDevice();
-});
-afterAll(async () => {
-  await gpu?.destroy();
-});
+const device = testDevice();
 
 const cases = [
   // one-epoch.dnn's conv1 → pool1 in small: TH 2 × TW 8 outputs × TF 4 filters, 2×2 windows; conv2 → pool2 (TW 4 × TF 8) fused too
@@ -45,8 +37,9 @@ describe.each(cases)("conv → max pool fused into the direct forward: $name", (
     const text = source(input, layers, batch);
     const r = check(text, "fused.dnn");
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const l = gpu.device.limits;
-    const c = compileModel(r.value.program!, r.value.checked!, "fused.dnn", { target: "cpu", maxWorkgroupSize: l.maxComputeInvocationsPerWorkgroup, maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension });
+    const { gpu } = device;
+    // CPU kernels (the fused pairs exist only there) with this device's limits.
+    const c = compileModel(r.value.program!, r.value.checked!, "fused.dnn", { ...device.target, target: "cpu" });
     const { manifest, graph } = c;
     // The fused pairs, conv1 → pool1 first.
     const fused = c.plan.train.flatMap((name) => {

@@ -1,25 +1,17 @@
 // Needs a WebGPU adapter: a GPU, or Mesa's llvmpipe (apt-get install libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri).
 /** What `dnnc viz` draws: every layer's output for one example, read back from the engine, equals the float64 reference's forward pass. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { activationsOf } from "../../runtime/activations.js";
-import type { GpuHandle } from "../../runtime/device.js";
 import { initialParams, initialState } from "../../runtime/engine/init.js";
-import { requestNodeDevice } from "../../runtime/node/gpu.js";
 import { referenceStep } from "../reference/executor.js";
-import { compileExample } from "../engine/helpers.js";
+import { compileExample, testDevice } from "../engine/helpers.js";
 
-let gpu: GpuHandle;
-beforeAll(async () => {
-  gpu = await requestNodeDevice();
-});
-afterAll(async () => {
-  await gpu?.destroy();
-});
+const device = testDevice();
 
 describe("activationsOf", () => {
   it("returns each layer of examples/mnist/3-two-conv-pool.dnn for one image, as the reference computes it", async () => {
-    const l = gpu.device.limits;
-    const c = compileExample("examples/mnist/3-two-conv-pool.dnn", { batch: 4, target: gpu.isCpuAdapter ? "cpu" : "gpu", maxWorkgroupSize: l.maxComputeInvocationsPerWorkgroup, maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension });
+    const { gpu } = device;
+    const c = compileExample("examples/mnist/3-two-conv-pool.dnn", { ...device.target, batch: 4 });
     const { manifest, graph } = c;
     const params = initialParams(manifest, 5, 0);
     const state = initialState(manifest);
