@@ -21,11 +21,18 @@ const PARALLEL = 1024;
 /** Accumulators per invocation at most: 8 filters × 5×5 taps measured fastest on llvmpipe (1.3–1.9× the GEMM for the seed CNN's conv2). */
 const MAX_ACCUMULATORS = 200;
 
-/** The tile and example slices of the direct dW path for `op` at the context's batch; `chunked` where each slice is a dispatch reading uniform chunks. */
-export function directParamsPlan(
-  op: ConvOp,
-  ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">,
-): { tw: number; tf: number; slices: number; perSlice: number; groups: number; chunked: boolean } | undefined {
+/** The tile and example slices of the direct dW path; `chunked` where each slice is a dispatch reading uniform chunks. */
+export interface DirectParamsPlan {
+  readonly tw: number;
+  readonly tf: number;
+  readonly slices: number;
+  readonly perSlice: number;
+  readonly groups: number;
+  readonly chunked: boolean;
+}
+
+/** The direct dW plan of `op` at the context's batch, or undefined where the path does not fit. */
+export function directParamsPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">): DirectParamsPlan | undefined {
   const base = directTile(op);
   if (!base) return undefined;
   // TF filters × KH × KW accumulators per invocation; 4 filters when 8 would pass MAX_ACCUMULATORS.
@@ -40,16 +47,15 @@ export function directParamsPlan(
   return { ...tile, slices: Math.ceil(ctx.batch / perSlice), perSlice, groups, chunked: false };
 }
 
-/** The partial-sum kernel and the reduce kernel of dW (and db), reading dZ through `dz` (a buffer starting at 0). */
+/** The partial-sum kernel and the reduce kernel of dW (and db) for `plan` (convPlan's), reading dZ through `dz` (a buffer starting at 0). */
 export function renderConvDirectParams(
   op: ConvOp,
   g: IrGraph,
   ctx: RenderContext,
   common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] },
+  plan: DirectParamsPlan,
   dz: { readonly buffer: BufferName; readonly doc: string },
 ): { kernels: Kernel[]; aux: AuxBuffer[] } {
-  const plan = directParamsPlan(op, ctx);
-  if (!plan) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
   const { tw, tf, slices, perSlice, groups, chunked } = plan;
   const taps = op.channels * op.kernelH * op.kernelW;
   const weight = g.params[op.weight]!;

@@ -120,11 +120,20 @@ export function imageChunks(imageBytes: readonly number[], ctx: Pick<RenderConte
   return { per, chunks: Math.ceil(ctx.batch / per) };
 }
 
-/** The weight-transpose kernel and the direct forward kernel of `op`, and the aux buffer between them. */
-export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] }, rows?: number): { kernels: Kernel[]; aux: AuxBuffer[] } {
-  const base = directTile(op);
-  if (!base) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
-  const { tw, tf, th } = rows === undefined ? directForwardTile(op)! : { ...base, th: rows };
+/**
+ * The weight-transpose kernel and the direct forward kernel of `op`, and the aux buffer between them;
+ * `windows` (convPlan's directWindows) binds X and the filters as uniform buffers, else storage.
+ */
+export function renderConvDirect(
+  op: ConvOp,
+  g: IrGraph,
+  ctx: RenderContext,
+  common: { readonly op: string; readonly origin: string; readonly fuses: readonly string[] },
+  windows: DirectWindows | undefined,
+): { kernels: Kernel[]; aux: AuxBuffer[] } {
+  const tile = directForwardTile(op);
+  if (!tile) throw new Error(`bug: ${op.name} does not fit the direct convolution`);
+  const { tw, tf, th } = tile;
   if (op.outH % th !== 0) throw new Error(`bug: ${th} output rows per invocation do not divide ${op.outH}`);
   const pool = ctx.poolByConv?.get(op.y);
   if (pool && (pool.kernelH !== th || tw % pool.kernelW !== 0)) throw new Error(`bug: ${op.name}'s ${th} × ${tw} outputs per invocation are not whole ${pool.name} windows`);
@@ -135,7 +144,6 @@ export function renderConvDirect(op: ConvOp, g: IrGraph, ctx: RenderContext, com
   const act = op.activation;
   const label = { phase: "forward" as const, trainingOnly: false, fuses: common.fuses, origin: common.origin };
   const name = pool ? `${op.name}_${pool.name}_forward` : `${op.name}_forward`;
-  const windows = directWindows(op, ctx);
   // Filter pieces: channels [c0, c1) as C×KH×KW×F from float `offset` of wt (one piece holding all of W without windows).
   const pieceChannels = windows?.pieceChannels ?? op.channels;
   const pieceFloats = windows ? windows.pieceBytes / F32 : taps * op.filters;

@@ -23,7 +23,7 @@ import { columnFloats, MAX_COLUMN_FLOATS, renderConvInputCol2im } from "./conv-i
 import { dzFormedOnce, dzSource } from "./grad-activation.js";
 import { directMisfit, directWindows, type DirectWindows, renderConvDirect } from "./conv-direct.js";
 import { uniformColumns, type UniformColumns } from "./conv-input-cols.js";
-import { directParamsPlan, renderConvDirectParams } from "./conv-direct-params.js";
+import { type DirectParamsPlan, directParamsPlan, renderConvDirectParams } from "./conv-direct-params.js";
 
 /** GEMM plan overrides, and paths that override convPlan's choice (tests, benchmarks). */
 export interface ConvOptions extends GemmOptions {
@@ -50,8 +50,8 @@ export interface ConvStep<P extends string> {
 export interface ConvPlan {
   /** `windows`: the direct forward reads X in chunks of the batch and W in pieces, as uniform buffers (CPU). */
   readonly forward: ConvStep<"gemm" | "direct"> & { readonly windows?: DirectWindows };
-  /** `chunked`: the direct dW reads each slice's X and dZ as uniform buffers (CPU). */
-  readonly params: ConvStep<"gemm" | "direct"> & { readonly chunked?: boolean };
+  /** `direct`: the direct dW's tile and slices (chunked: each slice's X and dZ as uniform buffers, CPU). */
+  readonly params: ConvStep<"gemm" | "direct"> & { readonly direct?: DirectParamsPlan };
   /** `columns`: the column GEMM reads dZ and the forward's W pieces as uniform buffers (CPU). */
   readonly input: ConvStep<"gather" | "col2im-rows" | "col2im-elements"> & { readonly columns?: UniformColumns };
 }
@@ -121,12 +121,13 @@ export function convPlan(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target"
 function withUniformBuffers(op: ConvOp, ctx: Pick<RenderContext, "batch" | "target" | "maxUniformBytes">, p: { forward: ConvStep<"gemm" | "direct">; params: ConvStep<"gemm" | "direct">; input: ConvStep<"gather" | "col2im-rows" | "col2im-elements"> }, dzOnce: boolean): ConvPlan {
   const windows = p.forward.path === "direct" ? directWindows(op, ctx) : undefined;
   const slices = p.params.path === "direct" ? directParamsPlan(op, ctx) : undefined;
+  if (p.params.path === "direct" && !slices) throw new Error(`bug: ${op.name}'s filter gradient does not fit the direct correlation`);
   const columns = p.input.path !== "gather" && dzOnce ? uniformColumns(op, ctx, windows) : undefined;
   const images = (chunks: number, per: number) => `${chunks} chunk${chunks > 1 ? "s" : ""} of ${per} image${per > 1 ? "s" : ""}`;
   const pieces = (n: number) => `W in ${n} piece${n > 1 ? "s" : ""}`;
   return {
     forward: windows ? { ...p.forward, windows, reason: `${p.forward.reason}; uniform X and W: ${images(windows.chunks, windows.per)}, ${pieces(windows.pieces)}` } : p.forward,
-    params: slices?.chunked ? { ...p.params, chunked: true, reason: `${p.params.reason}; uniform X and dZ: ${images(slices.slices, slices.perSlice)}` } : p.params,
+    params: slices ? { ...p.params, direct: slices, ...(slices.chunked ? { reason: `${p.params.reason}; uniform X and dZ: ${images(slices.slices, slices.perSlice)}` } : {}) } : p.params,
     input: columns && windows ? { ...p.input, columns, reason: `${p.input.reason}; uniform dZ and W: ${images(columns.imageChunks, columns.per)} × ${pieces(windows.pieces)}` } : p.input,
   };
 }
@@ -286,8 +287,8 @@ export function renderConv(op: ConvOp, g: IrGraph, ctx: RenderContext, options: 
   });
 
   const plan = convPlan(op, ctx, options);
-  const forwardKernels = plan.forward.path === "direct" ? renderConvDirect(op, g, ctx, common) : renderGemm(forward, ctx, options);
-  const paramKernels = plan.params.path === "direct" ? renderConvDirectParams(op, g, ctx, common, { buffer: dzBindings[0]!.buffer, doc: dzDoc }) : renderGemm(params, ctx, options);
+  const forwardKernels = plan.forward.path === "direct" ? renderConvDirect(op, g, ctx, common, plan.forward.windows) : renderGemm(forward, ctx, options);
+  const paramKernels = plan.params.direct ? renderConvDirectParams(op, g, ctx, common, plan.params.direct, { buffer: dzBindings[0]!.buffer, doc: dzDoc }) : renderGemm(params, ctx, options);
   const { windows } = plan.forward;
   const { columns } = plan.input;
   const col2im = { common, constants, dzBindings, dz, dzDoc, vec4: { dz: dz4[0], w: wVec4 ? params4 : undefined }, ...(columns && windows ? { uniform: { plan: columns, windows } } : {}) };
