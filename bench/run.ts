@@ -7,10 +7,11 @@
  * checker on 1,000-layer models and our time to 99% test accuracy. `--quick` measures only the CNN
  * at batch 64 and ends with one JSON line: ours in images/s and ours ÷ each peer.
  */
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { generatedConvModel, generatedResidualModel, timeCheck } from "./check-large.js";
 import { runPeer, torchAvailable } from "./child.js";
+import { machineLine } from "./machine.js";
 import { modelById } from "./models.js";
 import { FULL, plan, QUICK, type RunOptions } from "./plan.js";
 import { PEERS, type PeerName } from "./protocol.js";
@@ -92,7 +93,7 @@ if (!o.quick) {
 
 const minutes = (performance.now() - started) / 60000;
 const header = [
-  `dnnc training benchmark (${o.quick ? "--quick" : "full"}): ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "?"}), Node ${process.version}`,
+  `dnnc training benchmark (${o.quick ? "--quick" : "full"}): ${new Date().toISOString()}, ${machineLine()}, Node ${process.version}`,
   `load average (1, 5, 15 min) before ${loadBefore}, after ${load()}; the run took ${minutes.toFixed(1)} min`,
   `same MNIST training images in file order for every peer; SGD; weights N(0, 1/n_in), biases 0; ${o.quick ? "accuracy on the first 2,000 test images" : "accuracy on the 10,000 test images"}`,
   `images/s: median of 3 timed windows after warm-up (min–max of the 3); first step: includes compiling the model (ours: dnnc compile and pipelines; tfjs: lazy kernel compilation); peak RSS of the peer's own process${torchAvailable() ? "" : "; torch-cpu: python3-torch absent"}`,
