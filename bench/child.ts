@@ -4,11 +4,9 @@
  * warnings, tfjs's banner) is kept only to explain a failure.
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { entryArgs } from "./entry.js";
 import { findTorchPython, torchCommand } from "./peers/torch.js";
 import { type PeerRequest, type PeerResult, parseResultLine } from "./protocol.js";
-
-const entry = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
 let torchPython: string | null | undefined;
 
@@ -19,8 +17,8 @@ function commandFor(req: PeerRequest): { command: string; args: string[] } | str
     if (torchPython === null) return "no python3 with torch here (apt-get install -y python3-torch)";
     return torchCommand(torchPython, req);
   }
-  const file = req.peer === "ours" ? entry("./ours.ts") : entry("./peers/tfjs.ts");
-  return { command: process.execPath, args: ["--import", "tsx", file, JSON.stringify(req)] };
+  const file = req.peer === "ours" ? "bench/ours.ts" : "bench/peers/tfjs.ts";
+  return { command: process.execPath, args: [...entryArgs(file), JSON.stringify(req)] };
 }
 
 /** Is a torch peer possible here (checked once)? */

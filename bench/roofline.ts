@@ -143,7 +143,9 @@ export function sig3(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("bench/roofline.ts");
+// Run as a script (from source, or as the GPU kit's bench/roofline.js), not when imported: profile.ts
+// imports it, and in the kit's bench/profile.js bundle this module's import.meta.url is the bundle's.
+const isMain = /[\\/]bench[\\/]roofline\.[jt]s$/.test(process.argv[1] ?? "");
 if (isMain) {
   const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
   const { requestNodeDevice } = await import("../runtime/node/gpu.js");

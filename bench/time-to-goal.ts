@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runChild } from "./child.js";
+import { entryArgs, ROOT as root } from "./entry.js";
 
 export const TIME_TO_GOAL_FILE = "examples/mnist/one-epoch.dnn";
 
@@ -28,15 +28,13 @@ export interface TimeToGoalResult {
   readonly error?: string;
 }
 
-const root = resolve(fileURLToPath(import.meta.url), "../..");
-
-/** Runs `dnnc train file` (through tsx, as `npm run results` does) into a temporary folder and reads its run.json. */
+/** Runs `dnnc train file` (through tsx, as `npm run results` does, or the kit's bundled CLI) into a temporary folder and reads its run.json. */
 export async function timeToGoal(file: string, goal: number, capSeconds: number): Promise<TimeToGoalResult> {
   const out = mkdtempSync(join(tmpdir(), "dnnc-time-to-goal-"));
   const base = { file, goal, capSeconds, seconds: 0, accuracy: 0, reached: false, epochs: 0, imagesPerSecond: 0, device: "" };
   try {
     const started = performance.now();
-    const r = await runChild(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "cli/main.ts"), "train", join(root, file), "--out", out], capSeconds);
+    const r = await runChild(process.execPath, [...entryArgs("cli/main.ts"), "train", join(root, file), "--out", out], capSeconds);
     const seconds = (performance.now() - started) / 1000;
     if (r.failure) return { ...base, ok: false, seconds, error: r.failure };
     const dir = /^run: (.+)\/ \(/m.exec(r.stdout)?.[1];
