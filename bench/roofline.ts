@@ -55,14 +55,25 @@ const GEMM_TILES: readonly (readonly [number, number])[] = [
 
 /**
  * Dispatches `code` (entry point `main`, storage buffers of `sizes` bytes at bindings 0…) over
- * `workgroups`, repeated until one command buffer holds ≥ 50 ms of work, five times; returns
- * `work` units per nanosecond (GFLOP/s for FLOPs, GB/s for bytes) from the median.
+ * `workgroups` (see timeDispatch); returns `work` units per nanosecond (GFLOP/s for FLOPs, GB/s for
+ * bytes) from the median.
  */
 async function timeKernel(device: GPUDevice, code: string, sizes: readonly number[], workgroups: readonly [number, number, number], work: number): Promise<number> {
   const module = device.createShaderModule({ code });
   const pipeline = await device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "main" } });
   const buffers = sizes.map((size) => device.createBuffer({ size, usage: GPUBufferUsage.STORAGE }));
   const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const { ms } = await timeDispatch(device, pipeline, bindGroup, workgroups);
+  for (const b of buffers) b.destroy();
+  return work / ms / 1e6;
+}
+
+/**
+ * Times one pipeline's dispatch: a first, untimed-for-the-median dispatch that pays the shader JIT
+ * (`firstMs`), then command buffers of the same dispatch repeated until one holds ≥ 50 ms of work,
+ * five times, each ended by waiting for the queue; `ms` is the median per dispatch.
+ */
+export async function timeDispatch(device: GPUDevice, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: readonly [number, number, number]): Promise<{ firstMs: number; ms: number }> {
   const run = async (n: number) => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -75,13 +86,12 @@ async function timeKernel(device: GPUDevice, code: string, sizes: readonly numbe
     await device.queue.onSubmittedWorkDone();
     return performance.now() - start;
   };
-  await run(1);
+  const firstMs = await run(1);
   const once = await run(1);
   const repeats = Math.max(1, Math.min(200, Math.ceil(50 / Math.max(once, 0.05))));
   const ms: number[] = [];
   for (let r = 0; r < 5; r++) ms.push((await run(repeats)) / repeats);
-  for (const b of buffers) b.destroy();
-  return work / median(ms) / 1e6;
+  return { firstMs, ms: median(ms) };
 }
 
 function fmaKernel(): string {

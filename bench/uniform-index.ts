@@ -12,6 +12,7 @@
  * So only the unrolled loop-counter case runs at the FMA ceiling (docs/performance.md, Roofline).
  */
 import { requestNodeDevice } from "../runtime/node/gpu.js";
+import { timeDispatch } from "./roofline.js";
 
 const K = 256;
 const INVOCATIONS = 8192;
@@ -19,7 +20,7 @@ const INVOCATIONS = 8192;
 /** The kernel with the load index `index` (K stands for the iteration), rolled or unrolled. */
 function kernel(index: string, unrolled: boolean): string {
   const acc = Array.from({ length: 8 }, (_, j) => j);
-  const body = (k: string) => `    { let v = u[${index.replaceAll("K", k)}]; ${acc.map((j) => `a${j} = fma(v, r${j}, a${j});`).join(" ")} }`;
+  const body = (k: string) => `    { let v = u[${index.replaceAll("K", k)}]; ${acc.map((j) => `a${j} = fma(a${j}, v, r${j});`).join(" ")} }`;
   const loop = unrolled ? Array.from({ length: K }, (_, k) => body(`${k}u`)).join("\n") : `  for (var k = 0u; k < ${K}u; k++) {\n${body("k")}\n  }`;
   return [
     "@group(0) @binding(0) var<uniform> u: array<vec4<f32>, 4096>;",
@@ -53,25 +54,10 @@ for (const [name, index, unrolled] of CASES) {
   const module = device.createShaderModule({ code: kernel(index, unrolled) });
   const pipeline = await device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "main" } });
   const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: sink } }] });
-  const run = async (n: number) => {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    for (let i = 0; i < n; i++) pass.dispatchWorkgroups(INVOCATIONS / 8);
-    pass.end();
-    const t = performance.now();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    return performance.now() - t;
-  };
-  await run(1);
-  const firstMs = performance.now() - started;
-  const ms: number[] = [];
-  for (let r = 0; r < 5; r++) ms.push((await run(10)) / 10);
-  const median = ms.sort((a, b) => a - b)[2]!;
-  const gflops = (INVOCATIONS * K * 32 * 2) / median / 1e6;
-  console.log(`${name.padEnd(36)} ${median.toFixed(3).padStart(7)} ms  ${gflops.toFixed(1).padStart(6)} GFLOP/s  (pipeline + first dispatch ${firstMs.toFixed(0)} ms)`);
+  const setupMs = performance.now() - started;
+  const { firstMs, ms } = await timeDispatch(device, pipeline, bindGroup, [INVOCATIONS / 8, 1, 1]);
+  const gflops = (INVOCATIONS * K * 32 * 2) / ms / 1e6;
+  console.log(`${name.padEnd(36)} ${ms.toFixed(3).padStart(7)} ms  ${gflops.toFixed(1).padStart(6)} GFLOP/s  (pipeline + first dispatch ${(setupMs + firstMs).toFixed(0)} ms)`);
 }
 uniform.destroy();
 sink.destroy();
