@@ -4,12 +4,14 @@
  *   npx tsx bench/uniform-index.ts
  *
  * Every invocation runs K iterations of one vec4 load from a 64 KiB uniform array feeding 8 vec4
- * multiply-adds (32 FMAs), with the index taken from the invocation id, from the workgroup id, or
- * from the loop counter alone, in a rolled loop and unrolled by the generator. llvmpipe (Mesa 22.3)
+ * multiply-adds (32 FMAs) that form dependent chains a ← a·v + r (so that LLVM cannot factor the
+ * unrolled loop: with a ← v·r + a it summed the loads first and read far above the FMA ceiling),
+ * with the index taken from the invocation id, from the workgroup id, or from the loop counter
+ * alone, in a rolled loop and unrolled by the generator. llvmpipe (Mesa 22.3)
  * loads a uniform buffer with one scalar load and a broadcast only when NIR proves the offset
  * uniform, which its check does for constants (and ALU on constants) but not for loop counters
  * (phis) or the workgroup id; every other offset is a gather of one scalar per lane and component.
- * So only the unrolled loop-counter case runs at the FMA ceiling (docs/performance.md, Roofline).
+ * Only the unrolled loop-counter case has constant offsets (docs/performance.md, Roofline).
  */
 import { requestNodeDevice } from "../runtime/node/gpu.js";
 import { timeDispatch } from "./roofline.js";
