@@ -118,7 +118,10 @@ Language reference: docs/language.md`,
     .option("--out <dir>", "directory for runs; this run goes to OUT/<Model>/", "runs")
     .option("--resume", "continue from OUT/<Model>/checkpoint.safetensors")
     .option("--data <name>", "train on a built-in data set instead of the file's: mnist or fashion_mnist", dataName)
-    .addHelpText("after", "\nExample:\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --resume\n  $ dnnc train examples/mnist/3-two-conv-pool.dnn --data fashion_mnist --out runs-fashion")
+    .addHelpText(
+      "after",
+      "\nEnvironment:\n  DAWNNODE_BACKEND  Dawn's backend: vulkan, opengles, … (default: a GPU's, else llvmpipe through opengles)\n  DNNC_TARGET       the kernels: cpu (for software adapters) or gpu (workgroup-tiled); default: by the adapter\n\nExample:\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 2\n  $ dnnc train examples/mnist/1-fc100-sigmoid.dnn --resume\n  $ dnnc train examples/mnist/3-two-conv-pool.dnn --data fashion_mnist --out runs-fashion",
+    )
     .action(async (file: string, o: { model?: string; epochs?: number; limit?: number; seed?: number; out: string; resume?: boolean; data?: "mnist" | "fashion_mnist" }) => emit(await trainCommand(file, { ...o, version: version() })));
   p.command("eval")
     .description("test-set accuracy and confusion matrix of trained weights (a .safetensors file or a run directory)")

@@ -31,7 +31,12 @@ export interface DeviceOptions {
   readonly onLost?: (error: DeviceError) => void;
   /** Optional features to enable when the adapter has them (e.g. 'shader-f16'). */
   readonly features?: readonly GPUFeatureName[];
+  /** The kernels to compile for instead of the adapter's kind (see GpuHandle.kernelTarget). */
+  readonly kernelTarget?: KernelTarget;
 }
+
+/** The compiler's two kernel strategies: llvmpipe-shaped ('cpu') or workgroup-tiled ('gpu'). */
+export type KernelTarget = 'cpu' | 'gpu';
 
 /** A device ready for a trainer, with a one-line description of where it runs. */
 export interface GpuHandle {
@@ -40,6 +45,12 @@ export interface GpuHandle {
   readonly adapterDescription: string;
   /** True for software rasterisers (llvmpipe, lavapipe, SwiftShader, WARP) and fallback adapters. */
   readonly isCpuAdapter: boolean;
+  /**
+   * The kernel strategy asked for instead of the one the adapter's kind implies (in Node the
+   * DNNC_TARGET environment variable), e.g. the GPU kernels on SwiftShader to test the path real
+   * GPUs take; undefined: CPU kernels on CPU adapters, GPU kernels elsewhere.
+   */
+  readonly kernelTarget?: KernelTarget;
   /**
    * What must stay reachable while the device lives: in Node, the object `create()` returned —
    * if it is garbage-collected Dawn frees its instance under the live device and the process
@@ -137,6 +148,7 @@ export async function openAdapterDevice(adapter: GPUAdapter, backend: string, op
     owner,
     adapterDescription: describeAdapter(adapter.info, backend),
     isCpuAdapter: isCpuAdapterInfo(adapter.info),
+    ...(options.kernelTarget ? { kernelTarget: options.kernelTarget } : {}),
     async destroy() {
       destroying = true;
       device.destroy();

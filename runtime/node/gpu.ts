@@ -9,7 +9,8 @@
  */
 
 import { existsSync, readdirSync } from 'node:fs';
-import { type DeviceOptions, type GpuHandle, noAdapterError, openAdapterDevice } from '../device.js';
+import { type DeviceOptions, type GpuHandle, type KernelTarget, noAdapterError, openAdapterDevice } from '../device.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** Which Dawn backend to use; 'auto' tries the platform default, then OpenGL ES. */
 export type NodeBackend = 'auto' | 'vulkan' | 'metal' | 'd3d12' | 'd3d11' | 'opengl' | 'opengles' | 'null';
@@ -22,6 +23,17 @@ export interface NodeDeviceOptions extends DeviceOptions {
   readonly enableToggles?: readonly string[];
   /** Dawn toggles to turn off. */
   readonly disableToggles?: readonly string[];
+}
+
+/**
+ * The kernel target named by DNNC_TARGET ('cpu' or 'gpu'), or undefined when it is unset or empty;
+ * any other value is an InvalidArgumentError that says what it takes.
+ */
+export function kernelTargetFromEnv(env: NodeJS.ProcessEnv = process.env): KernelTarget | undefined {
+  const value = env.DNNC_TARGET?.trim();
+  if (!value) return undefined;
+  if (value === 'cpu' || value === 'gpu') return value;
+  throw new InvalidArgumentError(`DNNC_TARGET is "${value}"; it takes cpu (kernels for software adapters) or gpu (workgroup-tiled kernels), or leave it unset to follow the adapter`);
 }
 
 /** The backend dawn.node uses when none is named. */
@@ -54,6 +66,7 @@ function safeList(dir: string): string[] {
  * global constant tables (GPUBufferUsage, GPUShaderStage, …) when absent, as a browser has them.
  */
 export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<GpuHandle> {
+  const kernelTarget = options.kernelTarget ?? kernelTargetFromEnv();
   const { create, globals } = await import('webgpu');
   for (const [name, value] of Object.entries(globals as Record<string, unknown>)) {
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
@@ -73,7 +86,7 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
     const adapter = await gpu.requestAdapter(
       gl ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' },
     );
-    if (adapter) return openAdapterDevice(adapter, backend, options, gpu);
+    if (adapter) return openAdapterDevice(adapter, backend, { ...options, ...(kernelTarget ? { kernelTarget } : {}) }, gpu);
   }
   throw noAdapterError(order);
 }

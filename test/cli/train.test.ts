@@ -79,6 +79,12 @@ describe.concurrent("dnnc compile / train / eval without training", () => {
     expect(r.stderr).not.toMatch(stackLine);
   });
 
+  it("train: a DNNC_TARGET that is neither cpu nor gpu is one line saying what it takes, before any device opens", async () => {
+    const r = await dnncEnv(["train", "examples/mnist/1-fc100-sigmoid.dnn", "--out", tmp], { DNNC_TARGET: "cuda" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: DNNC_TARGET is "cuda"; it takes cpu \(kernels for software adapters\) or gpu \(workgroup-tiled kernels\), or leave it unset to follow the adapter\n$/);
+  });
+
   it("train: --resume without a checkpoint says so", async () => {
     const r = await dnnc(["train", "examples/mnist/1-fc100-sigmoid.dnn", "--out", join(tmp, "none"), "--resume"]);
     if (/no WebGPU adapter/.test(r.stderr)) return;
