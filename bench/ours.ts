@@ -20,7 +20,8 @@ await peerMain(async (req) => {
   const checked = checkFile(path, memoryHost({ [path]: dnnSource(bench, req.batch) }));
   const { program, checked: checkedProgram } = checked.value;
   if (hasErrors(checked.diagnostics) || !program || !checkedProgram) throw new Error(`bench model ${bench.id} does not check: ${checked.diagnostics[0]?.message ?? "no program"}`);
-  const compiled = compileModel(program, checkedProgram, path, deviceTarget(gpu));
+  const target = deviceTarget(gpu);
+  const compiled = compileModel(program, checkedProgram, path, target);
   const compileMs = performance.now() - started;
   const engine = await Engine.create(gpu.device, { manifest: compiled.manifest, code: compiled.code });
   const setupMs = performance.now() - started;
@@ -30,7 +31,7 @@ await peerMain(async (req) => {
   return {
     device: gpu.adapterDescription,
     setupMs,
-    notes: [`first step includes dnnc compile ${Math.round(compileMs)} ms and pipeline creation ${Math.round(setupMs - compileMs)} ms`],
+    notes: [`first step includes dnnc compile ${Math.round(compileMs)} ms and pipeline creation ${Math.round(setupMs - compileMs)} ms; ${target.target} kernels`],
     trainer: {
       step: (images, labels, rows) => engine.trainStep(images, labels, { step: ++step, seed: 1, rows, training: 1, lr, l1: 0, l2: 0, bias1: 1, bias2: 1 }),
       sync: () => engine.flush(),
