@@ -33,9 +33,11 @@ export const KIT_ENTRIES = ["cli/main.ts", "bench/run.ts", "bench/ours.ts", "ben
 const CARRY_LIMIT = 64 * 1024 * 1024;
 const KIT_BUDGET = 60 * 1024 * 1024;
 
+/** A reason the kit cannot be made, reported as one line. */
+class KitError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`gpu-kit: ${message}\n`);
-  process.exit(1);
+  throw new KitError(message);
 }
 
 const say = (message: string) => process.stderr.write(`gpu-kit: ${message}\n`);
@@ -132,4 +134,12 @@ async function main(): Promise<void> {
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) await main();
+if (isMain) {
+  try {
+    await main();
+  } catch (e) {
+    // KitError says what to do; anything else (tar or xz missing, a full disk) is one line too.
+    say(e instanceof KitError ? e.message : `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+    process.exit(1);
+  }
+}
