@@ -5,12 +5,15 @@
 #
 #   bash .gpu-kit/run.sh [bench options]        e.g. --quick, or --models cnn --batches 256
 #
-# Stages, in this order, each under its own time limit so that a slow one leaves the others' results
-# (STAGES="info roofline bench profile" is the default; name a subset to run fewer):
-#   info      nvidia-smi, the Vulkan driver file, the adapter dnnc opens            → $OUT/info.txt
+# Stages, in this order of importance, each under its own time limit so that a slow or killed one
+# leaves the others' results; the limits add up to 9.5 minutes, under the device tool's 10 for one command
+# (STAGES="info quick roofline bench profile" is the default; name a subset to run fewer):
+#   info      nvidia-smi, the Vulkan driver file, Node; then a 2,000-image dnnc train naming
+#             the adapter it opened                                        → $OUT/info.txt, adapter.txt
+#   quick     npm run bench -- --quick with ours and tfjs-webgpu (the CNN at batch 64)  → $OUT/quick.txt
 #   roofline  the adapter's FMA, GEMM and copy ceilings (bench/roofline.ts)           → $OUT/roofline.txt
-#   bench     npm run bench with peers ours and tfjs-webgpu on the same adapter, with
-#             time to 99% (full run), or with the options given                      → $OUT/bench.txt
+#   bench     the full benchmark with peers ours and tfjs-webgpu on the same adapter and
+#             time to 99%, or with the options given                                 → $OUT/bench.txt
 #   profile   per-kernel profile of fast-adam.dnn at batch 256 against the roofline   → $OUT/profile.txt
 # Results go to $OUT (the device tool's folder that comes back), else .gpu-kit/out.
 set -uo pipefail
@@ -35,7 +38,7 @@ export DAWNNODE_BACKEND="${DAWNNODE_BACKEND:-vulkan}"
 node="$work/bin/node"
 cd "$work/app" || exit 1
 
-stages="${STAGES:-info roofline bench profile}"
+stages="${STAGES:-info quick roofline bench profile}"
 want() { case " $stages " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # Runs one stage with a time limit; its stdout and stderr go to $OUT/NAME.txt.
 stage() {
@@ -58,7 +61,8 @@ if want info; then
   # The whole path once (device, compile, train, test) on 2,000 images; it prints the adapter it opened.
   stage adapter 60 "$node" cli/main.js train examples/mnist/1-fc100-sigmoid.dnn --limit 2000 --epochs 1 --out "$work/runs-adapter"
 fi
-want roofline && stage roofline 120 "$node" bench/roofline.js
-want bench && stage bench 420 "$node" bench/run.js --peers ours,tfjs-webgpu "$@"
-want profile && stage profile 120 "$node" bench/profile.js examples/mnist/fast-adam.dnn --batch 256 --roofline
+want quick && stage quick 120 "$node" bench/run.js --quick --peers ours,tfjs-webgpu
+want roofline && stage roofline 60 "$node" bench/roofline.js
+want bench && stage bench 270 "$node" bench/run.js --peers ours,tfjs-webgpu --time-to-99-cap 60 "$@"
+want profile && stage profile 60 "$node" bench/profile.js examples/mnist/fast-adam.dnn --batch 256 --roofline
 log "done; results in $out"
