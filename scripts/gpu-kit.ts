@@ -112,7 +112,12 @@ async function stage(dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: "string", default: ".gpu-kit" }, fast: { type: "boolean", default: false } } });
+  let values: { out: string; fast: boolean };
+  try {
+    values = parseArgs({ options: { out: { type: "string", default: ".gpu-kit" }, fast: { type: "boolean", default: false } } }).values;
+  } catch (e) {
+    fail(`${(e as Error).message}\nusage: npm run gpu:kit [-- --out DIR] [--fast]`);
+  }
   if (process.platform !== "linux" || process.arch !== "x64") fail(`the device machines are linux-x64; this is ${process.platform}-${process.arch}`);
   const out = resolve(root, values.out);
   const staging = mkdtempSync(join(tmpdir(), "dnnc-gpu-kit-"));
