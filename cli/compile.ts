@@ -1,4 +1,5 @@
 /** `dnnc compile FILE`: write out/<Model>/ (kernels, manifest.json, trainer.ts); `--explain` prints the plan. */
+import type { KernelTarget } from "../runtime/engine/manifest.js";
 import { checkFile, hasErrors } from "../compiler/index.js";
 import { renderDiagnostics } from "../compiler/render.js";
 import type { Program } from "../compiler/load.js";
@@ -49,7 +50,7 @@ export interface CompileCommandOptions {
   readonly out: string;
   readonly model?: string;
   readonly explain?: boolean;
-  readonly target?: "cpu" | "gpu";
+  readonly target?: KernelTarget;
   readonly version?: string;
 }
 

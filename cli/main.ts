@@ -2,6 +2,7 @@
 /** The `dnnc` command line. Exit codes: 0 ok, 1 errors in the input, 2 internal error. */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFileSync } from "node:fs";
+import type { KernelTarget } from "../runtime/engine/manifest.js";
 import { checkCommand, summaryCommand, type CommandResult, type OutputFormat } from "./commands.js";
 import { compileCommand } from "./compile.js";
 import { evalCommand, predictCommand } from "./eval.js";
@@ -46,7 +47,7 @@ function dataName(v: string): "mnist" | "fashion_mnist" {
   if (v !== "mnist" && v !== "fashion_mnist") throw new InvalidArgumentError("use `mnist` or `fashion_mnist`");
   return v;
 }
-function target(v: string): "cpu" | "gpu" {
+function target(v: string): KernelTarget {
   if (v !== "cpu" && v !== "gpu") throw new InvalidArgumentError("use `cpu` or `gpu`");
   return v;
 }
@@ -107,7 +108,7 @@ Language reference: docs/language.md`,
     .option("--explain", "print each kernel with the ops it fuses, its dispatch size, FLOPs and bytes per step, and the path each conv pass takes")
     .option("--target <target>", "kernel strategy: cpu (software adapters) or gpu", target, "gpu")
     .addHelpText("after", "\nExample:\n  $ dnnc compile examples/mnist/1-fc100-sigmoid.dnn --explain\n  $ npx tsx out/FC100/trainer.ts --epochs 1")
-    .action(async (file: string, o: { out: string; model?: string; explain?: boolean; target: "cpu" | "gpu" }) => emit(await compileCommand(file, { ...o, version: version() })));
+    .action(async (file: string, o: { out: string; model?: string; explain?: boolean; target: KernelTarget }) => emit(await compileCommand(file, { ...o, version: version() })));
   p.command("train")
     .description("train a model with its train block on the WebGPU adapter at hand (a GPU, or llvmpipe); a `sweep` trains once per trial and ranks them")
     .argument("<file>", "a .dnn file")

@@ -3,7 +3,7 @@
  * evaluation batch with the ops it fuses, its dispatch size, FLOPs and bytes moved, the path each
  * pass of a convolution takes and why, and the buffers. Data only; the CLI renders it as tables.
  */
-import type { Manifest, ManifestKernel } from "../runtime/engine/manifest.js";
+import type { Manifest, ManifestKernel, KernelTarget } from "../runtime/engine/manifest.js";
 import { backwardSchedule } from "./ir/autodiff.js";
 import type { Plan } from "./schedule/plan.js";
 import { convPlan, type ConvPlan } from "./wgsl/conv.js";
@@ -39,7 +39,7 @@ export interface ConvPathLine {
 export interface Explanation {
   readonly model: string;
   readonly source: string;
-  readonly target: "cpu" | "gpu";
+  readonly target: KernelTarget;
   readonly batch: number;
   readonly train: SequenceExplanation;
   readonly evaluate: SequenceExplanation;

@@ -4,6 +4,7 @@
  * and surface uncaptured errors and device loss as typed values instead of console noise.
  */
 
+import type { KernelTarget } from './engine/manifest.js';
 import { DeviceError, NoAdapterError, UncapturedGpuError } from './errors.js';
 
 /** Limits a generated trainer may rely on; each is requested at the adapter's maximum. */
@@ -34,9 +35,6 @@ export interface DeviceOptions {
   /** The kernels to compile for instead of the adapter's kind (see GpuHandle.kernelTarget). */
   readonly kernelTarget?: KernelTarget;
 }
-
-/** The compiler's two kernel strategies: llvmpipe-shaped ('cpu') or workgroup-tiled ('gpu'). */
-export type KernelTarget = 'cpu' | 'gpu';
 
 /** A device ready for a trainer, with a one-line description of where it runs. */
 export interface GpuHandle {

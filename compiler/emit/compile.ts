@@ -2,6 +2,7 @@
  * Code generation for one model of a checked program: lower → plan (render + schedule) → manifest.
  * The result is what `dnnc compile` writes to disk and what `dnnc train` runs in memory.
  */
+import type { KernelTarget } from "../../runtime/engine/manifest.js";
 import type { CheckedModel, CheckedProgram } from "../checked.js";
 import type { Program } from "../load.js";
 import { lowerModel } from "../ir/lower.js";
@@ -20,7 +21,7 @@ export { sha256 };
 
 /** Where the kernels will run and what the adapter allows. */
 export interface TargetOptions {
-  readonly target: "cpu" | "gpu";
+  readonly target: KernelTarget;
   readonly maxWorkgroupSize: number;
   readonly maxWorkgroupsPerDimension: number;
   readonly limits: PlanLimits;

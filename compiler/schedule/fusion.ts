@@ -17,6 +17,7 @@
  *     pool's scatter forms dZ, or f is the identity and dZ = dY), so that kernel does not write it.
  *     Evaluation renders the two ops unfused (plan.ts): every layer's output stays readable (`dnnc viz`).
  */
+import type { KernelTarget } from "../../runtime/engine/manifest.js";
 import { opInputs, type ConvOp, type IrGraph, type PoolOp } from "../ir/graph.js";
 import { derivNeedsOutput } from "../wgsl/activation-fn.js";
 import { convPlan } from "../wgsl/conv.js";
@@ -31,7 +32,7 @@ export interface ConvPoolPair {
 }
 
 /** The pool → conv dZ fusions of `g` for this target, keyed by the conv's output tensor. */
-export function poolDzFusions(g: IrGraph, target: "cpu" | "gpu"): Map<number, ConvPoolPair> {
+export function poolDzFusions(g: IrGraph, target: KernelTarget): Map<number, ConvPoolPair> {
   const fusions = new Map<number, ConvPoolPair>();
   if (target !== "cpu") return fusions;
   for (const f of convPoolPairs(g)) if (derivNeedsOutput(f.conv.activation)) fusions.set(f.conv.y, f);

@@ -23,6 +23,7 @@
  * strategy runs slices along grid z; the cpu strategy packs (tile, slice) pairs into consecutive
  * invocations, so a GEMM with few tiles still fills whole workgroups (llvmpipe runs 8 lanes at once).
  */
+import type { KernelTarget } from "../../runtime/engine/manifest.js";
 import { wgslStepUniforms, type AuxBuffer, type BufferName, type Kernel, type Phase, type RenderContext } from "./kernel.js";
 
 /** A buffer a GEMM kernel binds, under a WGSL name, and which part of the kernel reads it. */
@@ -122,7 +123,7 @@ export interface GemmSpec {
 
 /** Choices a caller may force; the defaults come from the context. */
 export interface GemmOptions {
-  readonly strategy?: "cpu" | "gpu";
+  readonly strategy?: KernelTarget;
   /** Register tile of one invocation (cpu strategy). */
   readonly tm?: number;
   readonly tn?: number;
@@ -158,7 +159,7 @@ const MAX_SLICES = 256;
 
 /** How one GEMM is cut up: register tile (cpu) and K slices. */
 interface Plan {
-  readonly strategy: "cpu" | "gpu";
+  readonly strategy: KernelTarget;
   readonly tm: number;
   readonly tn: number;
   readonly slices: number;

@@ -2,7 +2,7 @@
  * What a kernel renderer produces: a complete WGSL module plus everything the runtime needs to bind
  * and dispatch it. The runtime never interprets WGSL; it binds buffers by name, in order, to group 0.
  */
-import type { ManifestBinding, ManifestKernel } from "../../runtime/engine/manifest.js";
+import type { ManifestBinding, ManifestKernel, KernelTarget } from "../../runtime/engine/manifest.js";
 
 /**
  * Buffers a kernel can bind, by name:
@@ -65,7 +65,7 @@ export interface RenderContext {
   /** Compiled (maximum) batch size. */
   readonly batch: number;
   /** Kernel strategy: barrier-free register-blocked tiles for CPU adapters, workgroup tiles for GPUs. */
-  readonly target: "cpu" | "gpu";
+  readonly target: KernelTarget;
   /** The adapter's limits the renderer must respect. */
   readonly maxWorkgroupSize: number;
   readonly maxWorkgroupsPerDimension: number;

@@ -167,6 +167,9 @@ export interface TrainingConfig {
   readonly seed: number;
 }
 
+/** The compiler's two kernel strategies: llvmpipe-shaped register tiles ('cpu') or workgroup tiles ('gpu'). */
+export type KernelTarget = 'cpu' | 'gpu';
+
 /** Everything the engine and the training loop need to run a compiled model. */
 export interface Manifest {
   readonly format: 'dnnc-manifest';
@@ -174,7 +177,7 @@ export interface Manifest {
   readonly model: string;
   /** The .dnn file and the SHA-256 of its text (and its imports'), hex. */
   readonly source: { readonly path: string; readonly sha256: string };
-  readonly compiler: { readonly version: string; readonly target: 'cpu' | 'gpu' };
+  readonly compiler: { readonly version: string; readonly target: KernelTarget };
   /** Rows every kernel is compiled for; evaluation's last batch uses fewer. */
   readonly batch: number;
   /** The input tensor: the runtime writes batch × size floats to `buffer` each step. */

@@ -9,7 +9,8 @@
  */
 
 import { existsSync, readdirSync } from 'node:fs';
-import { type DeviceOptions, type GpuHandle, type KernelTarget, noAdapterError, openAdapterDevice } from '../device.js';
+import { type DeviceOptions, type GpuHandle, noAdapterError, openAdapterDevice } from '../device.js';
+import type { KernelTarget } from '../engine/manifest.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** Which Dawn backend to use; 'auto' tries the platform default, then OpenGL ES. */
